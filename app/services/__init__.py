@@ -1,0 +1,23 @@
+"""Use cases over the database: one public method = one unit of work; DTOs out."""
+
+from __future__ import annotations
+
+from app.services.accounts import AccountService
+from app.services.cashier import CashierService
+from app.services.unit_of_work import Database
+
+
+class Services:
+    """The service objects for one database, built once by the composition root."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.accounts = AccountService(db)
+        self.cashier = CashierService(db)
+
+    @classmethod
+    def for_url(cls, url: str) -> Services:
+        return cls(Database(url))
+
+
+__all__ = ["AccountService", "CashierService", "Database", "Services"]

@@ -1,0 +1,234 @@
+"""Posting to the append-only ledger, and the invariant check (ACC-3).
+
+Every change of a balance goes through :func:`post`: it locks the account row, writes one ledger
+entry and updates the pocket in the caller's transaction. Entries are never updated or deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.enums import Pocket
+from app.errors import AccountNotFoundError
+from app.models.account import Account
+from app.models.base import utcnow
+from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
+from app.services.dto import LedgerProblem, LedgerReport
+
+_ACCOUNT_COLS = (
+    Account.id,
+    Account.account_no,
+    Account.state,
+    Account.cash_fen,
+    Account.subsidy_fen,
+    Account.top_up_cap_fen,
+    Account.overdraft_limit_fen,
+)
+
+
+@dataclass(frozen=True)
+class LockedAccount:
+    id: int
+    account_no: str
+    state: str
+    cash_fen: int
+    subsidy_fen: int
+    top_up_cap_fen: int | None
+    overdraft_limit_fen: int
+
+    @property
+    def balance_fen(self) -> int:
+        return self.cash_fen + self.subsidy_fen
+
+
+def _to_locked(row: Row[tuple[int, str, str, int, int, int | None, int]]) -> LockedAccount:
+    return LockedAccount(*row)
+
+
+def lock_account(
+    session: Session, *, account_no: str | None = None, account_id: int | None = None,
+    for_update: bool = True,
+) -> LockedAccount:
+    """Read the account row under a row lock (PostgreSQL); SQLite holds the write lock already."""
+    stmt = select(*_ACCOUNT_COLS)
+    if account_no is not None:
+        stmt = stmt.where(Account.account_no == account_no)
+    else:
+        stmt = stmt.where(Account.id == account_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.execute(stmt).first()
+    if row is None:
+        raise AccountNotFoundError(str(account_no if account_no is not None else account_id))
+    return _to_locked(row)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Posted:
+    entry_id: int
+    cash_fen: int
+    subsidy_fen: int
+    created_at: datetime
+
+    @property
+    def balance_fen(self) -> int:
+        return self.cash_fen + self.subsidy_fen
+
+
+def post(
+    session: Session,
+    account: LockedAccount,
+    *,
+    kind: str,
+    category: str,
+    pocket: str,
+    amount_fen: int,
+    operator_id: int | None,
+    channel: str | None = None,
+    reference: str | None = None,
+    reason: str | None = None,
+    idempotency_key: str | None = None,
+    request_fingerprint: str | None = None,
+    reverses_entry_id: int | None = None,
+    linked_entry_id: int | None = None,
+    point_id: int | None = None,
+    quantity: Decimal | None = None,
+    at: datetime | None = None,
+) -> Posted:
+    """Append one entry and move the pocket by ``amount_fen`` (signed) in one transaction.
+
+    The caller holds the account lock (``lock_account``) and has validated the business rules.
+    """
+    cash, subsidy = account.cash_fen, account.subsidy_fen
+    if pocket == Pocket.CASH:
+        cash += amount_fen
+        pocket_after = cash
+        values: dict[str, object] = {"cash_fen": Account.cash_fen + amount_fen}
+    elif pocket == Pocket.SUBSIDY:
+        subsidy += amount_fen
+        pocket_after = subsidy
+        values = {"subsidy_fen": Account.subsidy_fen + amount_fen}
+    else:
+        raise ValueError(f"unknown pocket {pocket!r}")
+    created_at = at or utcnow()
+    entry_id = session.execute(
+        insert(LedgerEntry)
+        .values(
+            account_id=account.id,
+            kind=kind,
+            category=category,
+            pocket=pocket,
+            amount_fen=amount_fen,
+            balance_after_fen=cash + subsidy,
+            pocket_after_fen=pocket_after,
+            operator_id=operator_id,
+            channel=channel,
+            reference=reference,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+            reverses_entry_id=reverses_entry_id,
+            linked_entry_id=linked_entry_id,
+            point_id=point_id,
+            quantity=quantity,
+            created_at=created_at,
+        )
+        .returning(LedgerEntry.id)
+    ).scalar_one()
+    values["version"] = Account.version + 1
+    session.execute(update(Account).where(Account.id == account.id).values(**values))
+    return Posted(entry_id, cash, subsidy, created_at)
+
+
+def draw_receipt_number(session: Session, year: int, *, for_update: bool) -> int:
+    """Next receipt number of ``year``, drawn inside the caller's transaction (no gaps)."""
+    number = session.execute(
+        update(ReceiptSequence)
+        .where(ReceiptSequence.year == year)
+        .values(last_number=ReceiptSequence.last_number + 1)
+        .returning(ReceiptSequence.last_number)
+    ).scalar_one_or_none()
+    if number is not None:
+        return int(number)
+    # First receipt of the year. Two desks may race to create the row: the loser's INSERT fails
+    # on the primary key and its whole transaction is retried by the caller.
+    session.execute(insert(ReceiptSequence).values(year=year, last_number=1))
+    return 1
+
+
+def verify(session: Session) -> LedgerReport:
+    """Check balance = sum of entries per pocket for every account, that each entry's running
+    balance matches, and that receipt numbers have no gaps per year."""
+    problems: list[LedgerProblem] = []
+    sums = {
+        (acc_id, pocket): (int(total), int(n))
+        for acc_id, pocket, total, n in session.execute(
+            select(
+                LedgerEntry.account_id,
+                LedgerEntry.pocket,
+                func.coalesce(func.sum(LedgerEntry.amount_fen), 0),
+                func.count(),
+            ).group_by(LedgerEntry.account_id, LedgerEntry.pocket)
+        )
+    }
+    accounts = session.execute(
+        select(Account.id, Account.account_no, Account.cash_fen, Account.subsidy_fen)
+    ).all()
+    entries = 0
+    for acc_id, account_no, cash, subsidy in accounts:
+        for pocket, stored in (("cash", cash), ("subsidy", subsidy)):
+            total, n = sums.get((acc_id, pocket), (0, 0))
+            entries += n
+            if total != stored:
+                problems.append(
+                    LedgerProblem(
+                        account_no,
+                        f"{pocket} balance {stored} fen != sum of {n} entries {total} fen",
+                    )
+                )
+    # Running balances: each entry's pocket_after must equal the cumulative sum so far.
+    running: dict[tuple[int, str], int] = {}
+    flagged: set[int] = set()
+    names = {acc_id: no for acc_id, no, _c, _s in accounts}
+    stmt = select(
+        LedgerEntry.id, LedgerEntry.account_id, LedgerEntry.pocket, LedgerEntry.amount_fen,
+        LedgerEntry.pocket_after_fen,
+    ).order_by(LedgerEntry.account_id, LedgerEntry.id)
+    for entry_id, acc_id, pocket, amount, after in session.execute(stmt.execution_options(
+            yield_per=5000)):
+        key = (acc_id, pocket)
+        running[key] = running.get(key, 0) + amount
+        if running[key] != after and acc_id not in flagged:
+            flagged.add(acc_id)
+            problems.append(
+                LedgerProblem(
+                    names.get(acc_id, str(acc_id)),
+                    f"entry {entry_id}: {pocket} after {after} fen != running sum {running[key]}",
+                )
+            )
+    receipts = 0
+    for year, count, lo, hi in session.execute(
+        select(Receipt.year, func.count(), func.min(Receipt.number), func.max(Receipt.number))
+        .group_by(Receipt.year)
+    ):
+        receipts += int(count)
+        if lo != 1 or hi != count:
+            problems.append(
+                LedgerProblem(
+                    f"receipts {year}",
+                    f"numbers {lo}..{hi} but {count} receipts: gaps in the sequence",
+                )
+            )
+        last = session.execute(
+            select(ReceiptSequence.last_number).where(ReceiptSequence.year == year)
+        ).scalar_one_or_none()
+        if last is not None and last != hi:
+            problems.append(
+                LedgerProblem(f"receipts {year}", f"sequence at {last} but last receipt is {hi}")
+            )
+    return LedgerReport(len(accounts), entries, receipts, tuple(problems))
