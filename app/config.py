@@ -49,3 +49,14 @@ def setup_logging(verbose: bool = False) -> Path:
         stream.setLevel(logging.DEBUG)
         root.addHandler(stream)
     return log_file
+
+
+def cjk_font_path() -> Path | None:
+    """The CJK font the product ships (or the system's WenQuanYi Micro Hei)."""
+    for candidate in (
+        RESOURCES_DIR / "fonts" / "wqy-microhei.ttc",
+        Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    ):
+        if candidate.is_file():
+            return candidate
+    return None

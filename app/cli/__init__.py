@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "app.cli.db",
     "app.cli.ledger",
     "app.cli.demo",
+    "app.cli.desktop",
     "app.cli.account",
     "app.cli.frame",
     "app.cli.meter",

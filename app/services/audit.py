@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.models.audit import AuditEntry
 from app.models.base import utcnow
 from app.services.context import Actor
+
+_INSERT = AuditEntry.__table__.insert()
 
 
 def record(
@@ -24,15 +25,18 @@ def record(
     at: datetime | None = None,
 ) -> None:
     """Add an audit entry in the caller's transaction (so it commits or rolls back with it)."""
-    session.execute(
-        insert(AuditEntry).values(
-            at=at or utcnow(),
-            operator_id=actor.operator_id,
-            operator_login=actor.login,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            before=dict(before) if before is not None else None,
-            after=dict(after) if after is not None else None,
-        )
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at or utcnow(),
+            "operator_id": actor.operator_id,
+            "operator_login": actor.login,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "before": dict(before) if before is not None else None,
+            "after": dict(after) if after is not None else None,
+            "prev_hash": "",
+            "hash": "",
+        },
     )

@@ -6,7 +6,7 @@ import hashlib
 import logging
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ from app.services.unit_of_work import Database
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 128
+_INSERT_RECEIPT = Receipt.__table__.insert()
 _RETRIES = 5
 
 
@@ -155,13 +156,12 @@ class CashierService:
                     )
                     year = posted.created_at.year
                     number = draw_receipt_number(s, year, for_update=uow.for_update)
-                    s.execute(
-                        insert(Receipt).values(
-                            year=year, number=number, account_id=acc.id,
-                            ledger_entry_id=posted.entry_id, amount_fen=amount_fen,
-                            channel=channel, operator_id=actor.operator_id,
-                            created_at=posted.created_at,
-                        )
+                    s.connection().execute(
+                        _INSERT_RECEIPT,
+                        {"year": year, "number": number, "account_id": acc.id,
+                         "ledger_entry_id": posted.entry_id, "amount_fen": amount_fen,
+                         "channel": channel, "operator_id": actor.operator_id,
+                         "created_at": posted.created_at, "print_count": 0},
                     )
                     audit.record(
                         s, actor, "top_up", "account", acc.account_no,

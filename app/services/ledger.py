@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Pocket
@@ -50,19 +50,46 @@ def _to_locked(row: Row[tuple[int, str, str, int, int, int | None, int]]) -> Loc
     return LockedAccount(*row)
 
 
+_accounts = Account.__table__
+_entries = LedgerEntry.__table__
+_seq = ReceiptSequence.__table__
+
+# Statements are built once: building Core statements per call costs more than executing them.
+_LOCK_BY_NO = select(*_ACCOUNT_COLS).where(Account.account_no == bindparam("key"))
+_LOCK_BY_ID = select(*_ACCOUNT_COLS).where(Account.id == bindparam("key"))
+_LOCK_BY_NO_FU = _LOCK_BY_NO.with_for_update()
+_LOCK_BY_ID_FU = _LOCK_BY_ID.with_for_update()
+_INSERT_ENTRY = _entries.insert().returning(_entries.c.id)
+_MOVE_CASH = (
+    _accounts.update()
+    .where(_accounts.c.id == bindparam("aid"))
+    .values(cash_fen=_accounts.c.cash_fen + bindparam("amt"), version=_accounts.c.version + 1)
+)
+_MOVE_SUBSIDY = (
+    _accounts.update()
+    .where(_accounts.c.id == bindparam("aid"))
+    .values(subsidy_fen=_accounts.c.subsidy_fen + bindparam("amt"),
+            version=_accounts.c.version + 1)
+)
+_NEXT_RECEIPT = (
+    _seq.update()
+    .where(_seq.c.year == bindparam("y"))
+    .values(last_number=_seq.c.last_number + 1)
+    .returning(_seq.c.last_number)
+)
+_FIRST_RECEIPT = _seq.insert()
+
+
 def lock_account(
     session: Session, *, account_no: str | None = None, account_id: int | None = None,
     for_update: bool = True,
 ) -> LockedAccount:
     """Read the account row under a row lock (PostgreSQL); SQLite holds the write lock already."""
-    stmt = select(*_ACCOUNT_COLS)
     if account_no is not None:
-        stmt = stmt.where(Account.account_no == account_no)
+        stmt, key = (_LOCK_BY_NO_FU if for_update else _LOCK_BY_NO), account_no
     else:
-        stmt = stmt.where(Account.id == account_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.execute(stmt).first()
+        stmt, key = (_LOCK_BY_ID_FU if for_update else _LOCK_BY_ID), account_id
+    row = session.connection().execute(stmt, {"key": key}).first()
     if row is None:
         raise AccountNotFoundError(str(account_no if account_no is not None else account_id))
     return _to_locked(row)  # type: ignore[arg-type]
@@ -108,56 +135,51 @@ def post(
     if pocket == Pocket.CASH:
         cash += amount_fen
         pocket_after = cash
-        values: dict[str, object] = {"cash_fen": Account.cash_fen + amount_fen}
+        move = _MOVE_CASH
     elif pocket == Pocket.SUBSIDY:
         subsidy += amount_fen
         pocket_after = subsidy
-        values = {"subsidy_fen": Account.subsidy_fen + amount_fen}
+        move = _MOVE_SUBSIDY
     else:
         raise ValueError(f"unknown pocket {pocket!r}")
     created_at = at or utcnow()
-    entry_id = session.execute(
-        insert(LedgerEntry)
-        .values(
-            account_id=account.id,
-            kind=kind,
-            category=category,
-            pocket=pocket,
-            amount_fen=amount_fen,
-            balance_after_fen=cash + subsidy,
-            pocket_after_fen=pocket_after,
-            operator_id=operator_id,
-            channel=channel,
-            reference=reference,
-            reason=reason,
-            idempotency_key=idempotency_key,
-            request_fingerprint=request_fingerprint,
-            reverses_entry_id=reverses_entry_id,
-            linked_entry_id=linked_entry_id,
-            point_id=point_id,
-            quantity=quantity,
-            created_at=created_at,
-        )
-        .returning(LedgerEntry.id)
+    conn = session.connection()
+    entry_id = conn.execute(
+        _INSERT_ENTRY,
+        {
+            "account_id": account.id,
+            "kind": str(kind),
+            "category": str(category),
+            "pocket": str(pocket),
+            "amount_fen": amount_fen,
+            "balance_after_fen": cash + subsidy,
+            "pocket_after_fen": pocket_after,
+            "operator_id": operator_id,
+            "channel": channel,
+            "reference": reference,
+            "reason": reason,
+            "idempotency_key": idempotency_key,
+            "request_fingerprint": request_fingerprint,
+            "reverses_entry_id": reverses_entry_id,
+            "linked_entry_id": linked_entry_id,
+            "point_id": point_id,
+            "quantity": quantity,
+            "created_at": created_at,
+        },
     ).scalar_one()
-    values["version"] = Account.version + 1
-    session.execute(update(Account).where(Account.id == account.id).values(**values))
+    conn.execute(move, {"aid": account.id, "amt": amount_fen})
     return Posted(entry_id, cash, subsidy, created_at)
 
 
 def draw_receipt_number(session: Session, year: int, *, for_update: bool) -> int:
     """Next receipt number of ``year``, drawn inside the caller's transaction (no gaps)."""
-    number = session.execute(
-        update(ReceiptSequence)
-        .where(ReceiptSequence.year == year)
-        .values(last_number=ReceiptSequence.last_number + 1)
-        .returning(ReceiptSequence.last_number)
-    ).scalar_one_or_none()
+    conn = session.connection()
+    number = conn.execute(_NEXT_RECEIPT, {"y": year}).scalar_one_or_none()
     if number is not None:
         return int(number)
     # First receipt of the year. Two desks may race to create the row: the loser's INSERT fails
     # on the primary key and its whole transaction is retried by the caller.
-    session.execute(insert(ReceiptSequence).values(year=year, last_number=1))
+    conn.execute(_FIRST_RECEIPT, {"year": year, "last_number": 1})
     return 1
 
 

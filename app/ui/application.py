@@ -1,0 +1,88 @@
+"""Qt application setup: fonts, translations, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME
+from app.config import RESOURCES_DIR, cjk_font_path
+
+logger = logging.getLogger(__name__)
+
+I18N_DIR = RESOURCES_DIR / "i18n"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication(argv if argv is not None else [sys.argv[0]])
+    font_path = cjk_font_path()
+    if font_path is not None:
+        font_id = QFontDatabase.addApplicationFont(str(font_path))
+        families = QFontDatabase.applicationFontFamilies(font_id)
+        if families:
+            app.setFont(QFont(families[0], 10))
+    else:
+        logger.warning("no CJK font found: Chinese text may not render")
+    install_translation(app, str(QSettings().value("ui/language", "zh_CN")))
+    return app
+
+
+_translators: list[QTranslator] = []
+
+
+def install_translation(app: QCoreApplication, language: str) -> bool:
+    """Load our .qm and Qt's own translations for ``language`` (zh_CN by default; en = none)."""
+    for t in _translators:
+        app.removeTranslator(t)
+    _translators.clear()
+    if language.startswith("en"):
+        QLocale.setDefault(QLocale("en_US"))
+        return True
+    ours = QTranslator()
+    loaded = ours.load(str(I18N_DIR / f"shuidian_{language}.qm"))
+    if loaded:
+        app.installTranslator(ours)
+        _translators.append(ours)
+    qt = QTranslator()
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _translators.append(qt)
+    QLocale.setDefault(QLocale(language))
+    return loaded
+
+
+def run_desktop(
+    argv: list[str], *, db_url: str | None = None, on_started: Callable[[], None] | None = None,
+) -> int:
+    """Open the desktop app on ``db_url`` (default: the configured database)."""
+    from app.config import default_db_url
+    from app.services import Services
+    from app.services.context import Actor
+    from app.ui.main_window import MainWindow
+    from app.ui.tasks import TaskRunner
+
+    app = create_application(argv)
+    services = Services.for_url(db_url or default_db_url())
+    services.db.upgrade()
+    tasks = TaskRunner()
+    # Until the login dialog exists, the desktop acts as the built-in administrator.
+    window = MainWindow(services, Actor.system("admin"), tasks,
+                        db_label=services.db.engine.url.render_as_string(hide_password=True))
+    window.show()
+    if on_started is not None:
+        on_started()
+    try:
+        return app.exec()
+    finally:
+        tasks.shutdown()
+        services.db.dispose()
