@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from app.models.db import normalize_url  # noqa: E402
-from app.services import Services  # noqa: E402
-from app.services.unit_of_work import Database  # noqa: E402
-from tests.fixtures.site import ADMIN, build_small_site  # noqa: E402
+from app.models.db import normalize_url
+from app.services import Services
+from app.services.unit_of_work import Database
+from tests.fixtures.site import ADMIN, build_small_site
 
 
 def service_run(url: str, count: int) -> float:
@@ -52,8 +52,9 @@ def _prepare_real_schema(url: str) -> int:
     services = Services(db)
     acc = build_small_site(services).accounts["A-1-01"]
     with db.engine.begin() as conn:
-        account_id = conn.execute(text("SELECT id FROM accounts WHERE account_no = :n"),
-                                  {"n": acc}).scalar_one()
+        account_id = conn.execute(
+            text("SELECT id FROM accounts WHERE account_no = :n"), {"n": acc}
+        ).scalar_one()
         conn.execute(text("INSERT INTO receipt_sequences (year, last_number) VALUES (2026, 0)"))
     db.dispose()
     return int(account_id)
@@ -65,8 +66,10 @@ INSERT_ENTRY = (
     "({p}, 'top_up', 'payment', 'cash', 100, {p}, {p}, 'cash', {p}, {p})"
 )
 UPDATE_BALANCE = "UPDATE accounts SET cash_fen = cash_fen + 100 WHERE id = {p} RETURNING cash_fen"
-DRAW_RECEIPT = ("UPDATE receipt_sequences SET last_number = last_number + 1 WHERE year = 2026 "
-                "RETURNING last_number")
+DRAW_RECEIPT = (
+    "UPDATE receipt_sequences SET last_number = last_number + 1 WHERE year = 2026 "
+    "RETURNING last_number"
+)
 
 
 def bare_sqlite(path: str, count: int) -> float:
@@ -115,16 +118,21 @@ def bare_pg(url: str, count: int) -> float:
 
 
 def report(name: str, count: int, service_s: float, bare_s: float) -> None:
-    print(f"{name}: service {count / service_s:,.0f} top-ups/s ({service_s:.1f} s), "
-          f"bare SQL {count / bare_s:,.0f} top-ups/s ({bare_s:.1f} s), "
-          f"ratio {service_s / bare_s:.2f} (target ≤ 2.0)")
+    print(
+        f"{name}: service {count / service_s:,.0f} top-ups/s ({service_s:.1f} s), "
+        f"bare SQL {count / bare_s:,.0f} top-ups/s ({bare_s:.1f} s), "
+        f"ratio {service_s / bare_s:.2f} (target ≤ 2.0)"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL"),
-                        help="PostgreSQL URL (default: $TEST_DATABASE_URL)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("TEST_DATABASE_URL"),
+        help="PostgreSQL URL (default: $TEST_DATABASE_URL)",
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     if not args.skip_sqlite:

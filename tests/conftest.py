@@ -17,7 +17,9 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Logs and default databases go to a temporary directory, never the user's."""
     monkeypatch.setenv("SHUIDIAN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("SHUIDIAN_DB_URL", raising=False)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from app.cli import CliError
 from app.cli.common import add_url_option, print_json, resolve_url
 from app.domain.money import format_fen, parse_yuan
 from app.errors import ShuidianError
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.context import Actor
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,8 +32,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t = asub.add_parser("top-up", help="book a top-up (prints the receipt number)")
     t.add_argument("account_no")
     t.add_argument("amount", help="yuan, e.g. 120 or 120.50")
-    t.add_argument("--channel", default="cash",
-                   choices=["cash", "wechat", "alipay", "card", "bank"])
+    t.add_argument(
+        "--channel", default="cash", choices=["cash", "wechat", "alipay", "card", "bank"]
+    )
     t.add_argument("--key", help="idempotency key (default: a new random key)")
     t.set_defaults(func=_top_up)
 
@@ -52,13 +59,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         add_url_option(parser)
 
 
-def _services(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _services(args: argparse.Namespace) -> Services:
     from app.services import Services
 
     return Services.for_url(resolve_url(args))
 
 
-def _actor():  # type: ignore[no-untyped-def]
+def _actor() -> Actor:
     from app.services.context import Actor
 
     return Actor.system("cli")
@@ -71,7 +78,7 @@ def _amount(text: str) -> int:
         raise CliError(f"bad amount {text!r}: {exc}") from exc
 
 
-def _wrap(fn):  # type: ignore[no-untyped-def]
+def _wrap(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def inner(args: argparse.Namespace) -> int:
         try:
             return int(fn(args))
@@ -84,8 +91,10 @@ def _wrap(fn):  # type: ignore[no-untyped-def]
 @_wrap
 def _search(args: argparse.Namespace) -> int:
     for a in _services(args).accounts.search(_actor(), args.text):
-        print(f"{a.account_no}\t{a.room_code}\t{a.tenant_name}\t{a.tenant_phone or ''}\t"
-              f"{a.state}\t{format_fen(a.balance_fen)}")
+        print(
+            f"{a.account_no}\t{a.room_code}\t{a.tenant_name}\t{a.tenant_phone or ''}\t"
+            f"{a.state}\t{format_fen(a.balance_fen)}"
+        )
     return 0
 
 
@@ -94,39 +103,54 @@ def _show(args: argparse.Namespace) -> int:
     svc = _services(args)
     a = svc.accounts.summary(_actor(), args.account_no)
     page = svc.accounts.ledger_page(_actor(), args.account_no, limit=10)
-    print_json({
-        "account_no": a.account_no, "state": a.state, "room": a.room_code,
-        "tenant": a.tenant_name, "cash_fen": a.cash_fen, "subsidy_fen": a.subsidy_fen,
-        "balance": format_fen(a.balance_fen), "entries": page.total,
-        "last": [{"id": e.id, "kind": e.kind, "amount_fen": e.amount_fen,
-                  "balance_after_fen": e.balance_after_fen, "at": e.created_at.isoformat()}
-                 for e in page.entries],
-    })
+    print_json(
+        {
+            "account_no": a.account_no,
+            "state": a.state,
+            "room": a.room_code,
+            "tenant": a.tenant_name,
+            "cash_fen": a.cash_fen,
+            "subsidy_fen": a.subsidy_fen,
+            "balance": format_fen(a.balance_fen),
+            "entries": page.total,
+            "last": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "amount_fen": e.amount_fen,
+                    "balance_after_fen": e.balance_after_fen,
+                    "at": e.created_at.isoformat(),
+                }
+                for e in page.entries
+            ],
+        }
+    )
     return 0
 
 
 @_wrap
 def _top_up(args: argparse.Namespace) -> int:
     key = args.key or f"cli-{uuid.uuid4()}"
-    r = _services(args).cashier.top_up(_actor(), args.account_no, _amount(args.amount),
-                                       args.channel, key)
-    print(f"receipt {r.receipt_no}: {format_fen(r.amount_fen)} → balance "
-          f"{format_fen(r.balance_after_fen)}{' (already booked)' if r.replayed else ''}")
+    r = _services(args).cashier.top_up(
+        _actor(), args.account_no, _amount(args.amount), args.channel, key
+    )
+    print(
+        f"receipt {r.receipt_no}: {format_fen(r.amount_fen)} → balance "
+        f"{format_fen(r.balance_after_fen)}{' (already booked)' if r.replayed else ''}"
+    )
     return 0
 
 
 @_wrap
 def _refund(args: argparse.Namespace) -> int:
-    r = _services(args).cashier.refund(_actor(), args.account_no, _amount(args.amount),
-                                       args.reason)
+    r = _services(args).cashier.refund(_actor(), args.account_no, _amount(args.amount), args.reason)
     print(f"refund entry {r.entry_id}: balance {format_fen(r.balance_after_fen)}")
     return 0
 
 
 @_wrap
 def _adjust(args: argparse.Namespace) -> int:
-    r = _services(args).cashier.adjust(_actor(), args.account_no, _amount(args.amount),
-                                       args.reason)
+    r = _services(args).cashier.adjust(_actor(), args.account_no, _amount(args.amount), args.reason)
     print(f"adjustment entry {r.entry_id}: balance {format_fen(r.balance_after_fen)}")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+from typing import Any
 
 from app.cli import CliError
 
@@ -15,10 +16,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="open the desktop app on the demo site with simulated meters")
     p.add_argument("--db", help="demo database file (default: demo.db in the user data directory)")
     p.add_argument("--fresh", action="store_true", help="rebuild the demo database first")
-    p.add_argument("--no-simulator", action="store_true",
-                   help="do not start the simulated gateways (e.g. when `simulate` runs apart)")
-    p.add_argument("--quit-after", type=float, default=None, metavar="SECONDS",
-                   help="close the window after SECONDS (smoke tests, screenshots)")
+    p.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="do not start the simulated gateways (e.g. when `simulate` runs apart)",
+    )
+    p.add_argument(
+        "--quit-after",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="close the window after SECONDS (smoke tests, screenshots)",
+    )
     p.add_argument("--screenshot", metavar="PNG", help="save a picture of the window, then quit")
     p.set_defaults(func=_demo)
 
@@ -59,6 +68,7 @@ def _demo(args: argparse.Namespace) -> int:
             from PySide6.QtWidgets import QApplication
 
             if args.screenshot:
+
                 def shoot() -> None:
                     w = QApplication.activeWindow() or QApplication.topLevelWidgets()[0]
                     w.grab().save(args.screenshot)
@@ -74,7 +84,7 @@ def _demo(args: argparse.Namespace) -> int:
             simulator.stop()
 
 
-def _start_simulator():  # type: ignore[no-untyped-def]
+def _start_simulator() -> Any:
     try:
         from app.comms.simulator import Simulator
     except ImportError:

@@ -246,7 +246,11 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
                     tenant = _person(rng) + rng.choice(_SHOP_WORDS)
                     phone = _phone(rng, phones)
                 elif b.room_type in ("enterprise", "office"):
-                    tenant = rng.choice("华盛恒达鑫源宏图金桥") + rng.choice("科技贸易物流传媒") + "有限公司"
+                    tenant = (
+                        rng.choice("华盛恒达鑫源宏图金桥")
+                        + rng.choice("科技贸易物流传媒")
+                        + "有限公司"
+                    )
                     phone = _phone(rng, phones)
                 else:
                     tenant = _person(rng)
@@ -267,12 +271,29 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
         if three and n_three < 188:
             n_three += 1
             tou = n_three % 3 == 0
-            elec.append((r.code, "three_phase", "dlt645-2007",
-                         "dlt645-2007-3p-tou" if tou else "dlt645-2007-3p", tou,
-                         rng.randrange(1500, 6000), True))
+            elec.append(
+                (
+                    r.code,
+                    "three_phase",
+                    "dlt645-2007",
+                    "dlt645-2007-3p-tou" if tou else "dlt645-2007-3p",
+                    tou,
+                    rng.randrange(1500, 6000),
+                    True,
+                )
+            )
         else:
-            elec.append((r.code, "single_phase", "dlt645-2007", "dlt645-2007-1p", False,
-                         rng.randrange(150, 1200), True))
+            elec.append(
+                (
+                    r.code,
+                    "single_phase",
+                    "dlt645-2007",
+                    "dlt645-2007-1p",
+                    False,
+                    rng.randrange(150, 1200),
+                    True,
+                )
+            )
     # top up the three-phase count deterministically if random draws fell short
     i = 0
     while n_three < 188:
@@ -280,20 +301,27 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
         if kind == "single_phase":
             n_three += 1
             tou = n_three % 3 == 0
-            elec[i] = (room_code, "three_phase", "dlt645-2007",
-                       "dlt645-2007-3p-tou" if tou else "dlt645-2007-3p", tou,
-                       rng.randrange(1500, 6000), True)
+            elec[i] = (
+                room_code,
+                "three_phase",
+                "dlt645-2007",
+                "dlt645-2007-3p-tou" if tou else "dlt645-2007-3p",
+                tou,
+                rng.randrange(1500, 6000),
+                True,
+            )
         i += 1
     # Older dormitory meters still speak DL/T 645-1997 (every 15th single-phase meter).
     single_seen = 0
-    for idx, (room_code, kind, proto, profile, tou, load, relay) in enumerate(elec):
+    for idx, (room_code, kind, _proto, _profile, tou, load, relay) in enumerate(elec):
         if kind == "single_phase":
             single_seen += 1
             if single_seen % 15 == 0:
                 elec[idx] = (room_code, kind, "dlt645-1997", "dlt645-1997-1p", tou, load, relay)
-    for name in ("公共照明", "水泵房", "电梯"):
-        elec.append((None, "three_phase", "modbus", "modbus-3p", False, rng.randrange(2000, 8000),
-                     False))
+    for _public in ("公共照明", "水泵房", "电梯"):
+        elec.append(
+            (None, "three_phase", "modbus", "modbus-3p", False, rng.randrange(2000, 8000), False)
+        )
     assert len(elec) == 641, len(elec)
 
     water: list[tuple[str | None, int]] = [(r.code, rng.randrange(5, 40)) for r in rooms]
@@ -318,7 +346,8 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
             GatewaySpec(
                 code=code,
                 name=f"{g + 1}号数据网关",
-                location=f"{buildings[min(g * len(buildings) // n_gw, len(buildings) - 1)].name} 配电间",
+                location=f"{buildings[min(g * len(buildings) // n_gw, len(buildings) - 1)].name}"
+                "配电间",
                 transport="dtu" if dtu else "tcp",
                 host="127.0.0.1",
                 buses=buses,
@@ -336,16 +365,45 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
         else:
             address = f"{serial:012d}"
         meters.append(
-            MeterSpec(serial, kind, proto, profile, address, None, gw.code, 1, room_code, tou,
-                      1, relay, room_code is None, load, rng.randrange(0, 24))
+            MeterSpec(
+                serial,
+                kind,
+                proto,
+                profile,
+                address,
+                None,
+                gw.code,
+                1,
+                room_code,
+                tou,
+                1,
+                relay,
+                room_code is None,
+                load,
+                rng.randrange(0, 24),
+            )
         )
     for idx, (room_code, load) in enumerate(water):
         serial += 1
         gw = gateways[idx * n_gw // len(water)]
         meters.append(
-            MeterSpec(serial, "water", "cjt188", "cjt188-water", f"{serial:014d}", 0x10,
-                      gw.code, 2, room_code, False, 1, False, False, load,
-                      rng.randrange(0, 24))
+            MeterSpec(
+                serial,
+                "water",
+                "cjt188",
+                "cjt188-water",
+                f"{serial:014d}",
+                0x10,
+                gw.code,
+                2,
+                room_code,
+                False,
+                1,
+                False,
+                False,
+                load,
+                rng.randrange(0, 24),
+            )
         )
     return DemoSite(
         seed=seed,

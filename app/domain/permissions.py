@@ -29,15 +29,29 @@ ROLES: dict[str, tuple[str, frozenset[str]]] = {
         "收费员",
         frozenset({Perm.ACCOUNT_VIEW, Perm.ACCOUNT_OPEN, Perm.TOP_UP, Perm.REFUND}),
     ),
-    "electrician": ("电管员", frozenset({Perm.ACCOUNT_VIEW, Perm.DEVICE_MANAGE, Perm.DEVICE_CONTROL})),
-    "water_manager": ("水管员", frozenset({Perm.ACCOUNT_VIEW, Perm.DEVICE_MANAGE, Perm.DEVICE_CONTROL})),
+    "electrician": (
+        "电管员",
+        frozenset({Perm.ACCOUNT_VIEW, Perm.DEVICE_MANAGE, Perm.DEVICE_CONTROL}),
+    ),
+    "water_manager": (
+        "水管员",
+        frozenset({Perm.ACCOUNT_VIEW, Perm.DEVICE_MANAGE, Perm.DEVICE_CONTROL}),
+    ),
     "utility_manager": (
         "水电联管员",
         frozenset({Perm.ACCOUNT_VIEW, Perm.DEVICE_MANAGE, Perm.DEVICE_CONTROL, Perm.TOP_UP}),
     ),
     "supervisor": (
         "主管",
-        frozenset({Perm.ACCOUNT_VIEW, Perm.ADJUST, Perm.REVERSE, Perm.REPORT_EXPORT,
-                   Perm.AUDIT_VIEW, Perm.SETTINGS}),
+        frozenset(
+            {
+                Perm.ACCOUNT_VIEW,
+                Perm.ADJUST,
+                Perm.REVERSE,
+                Perm.REPORT_EXPORT,
+                Perm.AUDIT_VIEW,
+                Perm.SETTINGS,
+            }
+        ),
     ),
 }

@@ -40,8 +40,10 @@ class TouPrice:
 
     def charge_to_date_fen(self, consumption: Mapping[str, Decimal]) -> int:
         total = sum(
-            (p * consumption.get(r, Decimal(0)) for p, r in zip(self.prices, TOU_REGISTERS,
-                                                                strict=True)),
+            (
+                p * consumption.get(r, Decimal(0))
+                for p, r in zip(self.prices, TOU_REGISTERS, strict=True)
+            ),
             Decimal(0),
         )
         return round_half_up_fen(total)

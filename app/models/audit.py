@@ -14,8 +14,9 @@ class AuditEntry(Base):
     """Append-only. ``prev_hash``/``hash`` chain the entries (verification: issue on SEC-3)."""
 
     __tablename__ = "audit_entries"
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     operator_login: Mapped[str] = mapped_column(String(64), default="system")

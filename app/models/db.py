@@ -1,4 +1,4 @@
-"""Engine and session factory for SQLite (WAL, foreign keys, immediate transactions) and PostgreSQL."""
+"""Engine and session factory: SQLite (WAL, foreign keys, immediate transactions), PostgreSQL."""
 
 from __future__ import annotations
 

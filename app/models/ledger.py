@@ -30,8 +30,9 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_account_id_id", "account_id", "id"),
         Index("ix_ledger_entries_created_at", "created_at"),
     )
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(24))
     category: Mapped[str] = mapped_column(String(16))

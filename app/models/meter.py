@@ -14,8 +14,9 @@ from app.models.base import Base, ScaledDecimal, UtcDateTime, utcnow
 class Tariff(Base):
     __tablename__ = "tariffs"
     __table_args__ = (
-        CheckConstraint("utility IN ('electricity', 'water', 'hot_water', 'gas', 'heat')",
-                        name="utility"),
+        CheckConstraint(
+            "utility IN ('electricity', 'water', 'hot_water', 'gas', 'heat')", name="utility"
+        ),
         CheckConstraint("kind IN ('flat', 'tiered', 'tou')", name="kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,8 +50,9 @@ class Meter(Base):
             " 'gas', 'heat')",
             name="kind",
         ),
-        CheckConstraint("protocol IN ('dlt645-2007', 'dlt645-1997', 'cjt188', 'modbus')",
-                        name="protocol"),
+        CheckConstraint(
+            "protocol IN ('dlt645-2007', 'dlt645-1997', 'cjt188', 'modbus')", name="protocol"
+        ),
         CheckConstraint("status IN ('active', 'retired')", name="status"),
         Index("ix_meters_bus_address", "bus_id", "address"),
     )
@@ -79,8 +81,9 @@ class MeasurementPoint(Base):
     __tablename__ = "measurement_points"
     __table_args__ = (
         UniqueConstraint("meter_id", "circuit"),
-        CheckConstraint("utility IN ('electricity', 'water', 'hot_water', 'gas', 'heat')",
-                        name="utility"),
+        CheckConstraint(
+            "utility IN ('electricity', 'water', 'hot_water', 'gas', 'heat')", name="utility"
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

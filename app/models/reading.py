@@ -20,8 +20,9 @@ class Reading(Base):
             name="source",
         ),
     )
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                    primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     point_id: Mapped[int] = mapped_column(ForeignKey("measurement_points.id"))
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"), index=True)
     register: Mapped[str] = mapped_column(String(8), default="total")  # total | t1..t4

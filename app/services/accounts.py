@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import aliased
 
 from app.domain.enums import AccountState
@@ -30,13 +30,24 @@ def name_initials(name: str) -> str:
     return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()
 
 
-def _summary_query() -> Select[Any]:
+def _summary_query() -> Any:
     return (
         select(
-            Account.account_no, Account.state, Room.code, Room.name, Building.code, Building.name,
-            Floor.number, Tenant.name, Tenant.phone, Account.cash_fen, Account.subsidy_fen,
-            Account.overdraft_limit_fen, Account.warn_threshold_fen,
-            Account.urgent_threshold_fen, Account.opened_at,
+            Account.account_no,
+            Account.state,
+            Room.code,
+            Room.name,
+            Building.code,
+            Building.name,
+            Floor.number,
+            Tenant.name,
+            Tenant.phone,
+            Account.cash_fen,
+            Account.subsidy_fen,
+            Account.overdraft_limit_fen,
+            Account.warn_threshold_fen,
+            Account.urgent_threshold_fen,
+            Account.opened_at,
         )
         .join(Room, Room.id == Account.room_id)
         .join(Floor, Floor.id == Room.floor_id)
@@ -45,7 +56,7 @@ def _summary_query() -> Select[Any]:
     )
 
 
-def _scoped(stmt: Select[Any], actor: Actor) -> Select[Any]:
+def _scoped(stmt: Any, actor: Actor) -> Any:
     if actor.building_ids is not None:
         stmt = stmt.where(Room.building_id.in_(sorted(actor.building_ids)))
     return stmt
@@ -89,8 +100,13 @@ class AccountService:
             ).first()
             if busy is not None:
                 raise ValidationError("room", f"room {room_code} is occupied")
-            tenant = Tenant(name=tenant_name, phone=phone, id_number=id_number,
-                            name_initials=name_initials(tenant_name), created_at=when)
+            tenant = Tenant(
+                name=tenant_name,
+                phone=phone,
+                id_number=id_number,
+                name_initials=name_initials(tenant_name),
+                created_at=when,
+            )
             s.add(tenant)
             s.flush()
             occ = Occupancy(room_id=room.id, tenant_id=tenant.id, move_in=when, active=True)
@@ -102,12 +118,23 @@ class AccountService:
             account_no = f"{room.code}/{n}"
             s.execute(
                 insert(Account).values(
-                    account_no=account_no, occupancy_id=occ.id, room_id=room.id,
-                    tenant_id=tenant.id, state=AccountState.ACTIVE, opened_at=when,
+                    account_no=account_no,
+                    occupancy_id=occ.id,
+                    room_id=room.id,
+                    tenant_id=tenant.id,
+                    state=AccountState.ACTIVE,
+                    opened_at=when,
                 )
             )
-            audit.record(s, actor, "open_account", "account", account_no,
-                         after={"room": room_code, "tenant": tenant_name}, at=when)
+            audit.record(
+                s,
+                actor,
+                "open_account",
+                "account",
+                account_no,
+                after={"room": room_code, "tenant": tenant_name},
+                at=when,
+            )
             uow.commit()
         return self.summary(actor, account_no)
 
@@ -132,8 +159,12 @@ class AccountService:
             stmt = stmt.where(Account.state != AccountState.CLOSED)
         if text:
             like = f"%{text.replace('%', '').replace('_', '')}%"
-            conds = [Room.code.ilike(like), Room.name.ilike(like), Tenant.name.ilike(like),
-                     Account.account_no.ilike(like)]
+            conds = [
+                Room.code.ilike(like),
+                Room.name.ilike(like),
+                Tenant.name.ilike(like),
+                Account.account_no.ilike(like),
+            ]
             if text.isdigit():
                 conds.append(Tenant.phone.like(like))
             if text.isascii() and text.isalpha():
@@ -169,7 +200,8 @@ class AccountService:
                 .where(Account.account_no == account_no)
             )
             count_stmt = (
-                select(func.count()).select_from(LedgerEntry)
+                select(func.count())
+                .select_from(LedgerEntry)
                 .join(Account, Account.id == LedgerEntry.account_id)
                 .where(Account.account_no == account_no)
             )
@@ -182,13 +214,20 @@ class AccountService:
             ).all()
             entries = tuple(
                 LedgerEntryDTO(
-                    id=e.id, account_no=account_no, kind=e.kind, category=e.category,
-                    pocket=e.pocket, amount_fen=e.amount_fen,
-                    balance_after_fen=e.balance_after_fen, channel=e.channel,
-                    reference=e.reference, reason=e.reason,
+                    id=e.id,
+                    account_no=account_no,
+                    kind=e.kind,
+                    category=e.category,
+                    pocket=e.pocket,
+                    amount_fen=e.amount_fen,
+                    balance_after_fen=e.balance_after_fen,
+                    channel=e.channel,
+                    reference=e.reference,
+                    reason=e.reason,
                     operator_login=login if e.operator_id is not None else "system",
                     receipt_no=f"{year}-{number:06d}" if year is not None else None,
-                    reverses_entry_id=e.reverses_entry_id, quantity=e.quantity,
+                    reverses_entry_id=e.reverses_entry_id,
+                    quantity=e.quantity,
                     created_at=e.created_at,
                 )
                 for e, login, year, number in rows

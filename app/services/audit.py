@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.models.audit import AuditEntry
-from app.models.base import utcnow
+from app.models.audit import AuditEntry  # noqa: F401  (registers the table)
+from app.models.base import Base, utcnow
 from app.services.context import Actor
 
-_INSERT = AuditEntry.__table__.insert()
+_INSERT = Base.metadata.tables["audit_entries"].insert()
 
 
 def record(

@@ -25,6 +25,7 @@ from app.errors import (
     ValidationError,
 )
 from app.models.account import Account
+from app.models.base import Base
 from app.models.ledger import LedgerEntry, Receipt
 from app.models.site import Room
 from app.services import audit
@@ -36,7 +37,7 @@ from app.services.unit_of_work import Database
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 128
-_INSERT_RECEIPT = Receipt.__table__.insert()
+_INSERT_RECEIPT = Base.metadata.tables["receipts"].insert()
 _RETRIES = 5
 
 
@@ -72,9 +73,9 @@ class CashierService:
         if actor.building_ids is None:
             return
         building_id = session.execute(
-            select(Room.building_id).join(Account, Account.room_id == Room.id).where(
-                Account.id == account.id
-            )
+            select(Room.building_id)
+            .join(Account, Account.room_id == Room.id)
+            .where(Account.id == account.id)
         ).scalar_one()
         if not actor.may_see_building(building_id):
             raise PermissionDeniedError(actor.login, f"building:{building_id}")
@@ -93,8 +94,11 @@ class CashierService:
             entry, account_no, receipt = row
             if entry.request_fingerprint != fingerprint:
                 raise IdempotencyConflictError(key)
-            cash = entry.pocket_after_fen if entry.pocket == Pocket.CASH else (
-                entry.balance_after_fen - entry.pocket_after_fen)
+            cash = (
+                entry.pocket_after_fen
+                if entry.pocket == Pocket.CASH
+                else (entry.balance_after_fen - entry.pocket_after_fen)
+            )
             return PostingResult(
                 entry_id=entry.id,
                 account_no=account_no,
@@ -149,33 +153,60 @@ class CashierService:
                             acc.account_no, acc.top_up_cap_fen, acc.balance_fen + amount_fen
                         )
                     posted = post(
-                        s, acc, kind=EntryKind.TOP_UP, category=Category.PAYMENT,
-                        pocket=Pocket.CASH, amount_fen=amount_fen, operator_id=actor.operator_id,
-                        channel=channel, reference=reference, idempotency_key=key,
-                        request_fingerprint=fingerprint, at=at,
+                        s,
+                        acc,
+                        kind=EntryKind.TOP_UP,
+                        category=Category.PAYMENT,
+                        pocket=Pocket.CASH,
+                        amount_fen=amount_fen,
+                        operator_id=actor.operator_id,
+                        channel=channel,
+                        reference=reference,
+                        idempotency_key=key,
+                        request_fingerprint=fingerprint,
+                        at=at,
                     )
                     year = posted.created_at.year
                     number = draw_receipt_number(s, year, for_update=uow.for_update)
                     s.connection().execute(
                         _INSERT_RECEIPT,
-                        {"year": year, "number": number, "account_id": acc.id,
-                         "ledger_entry_id": posted.entry_id, "amount_fen": amount_fen,
-                         "channel": channel, "operator_id": actor.operator_id,
-                         "created_at": posted.created_at, "print_count": 0},
+                        {
+                            "year": year,
+                            "number": number,
+                            "account_id": acc.id,
+                            "ledger_entry_id": posted.entry_id,
+                            "amount_fen": amount_fen,
+                            "channel": channel,
+                            "operator_id": actor.operator_id,
+                            "created_at": posted.created_at,
+                            "print_count": 0,
+                        },
                     )
                     audit.record(
-                        s, actor, "top_up", "account", acc.account_no,
+                        s,
+                        actor,
+                        "top_up",
+                        "account",
+                        acc.account_no,
                         before={"balance_fen": acc.balance_fen},
-                        after={"balance_fen": posted.balance_fen, "amount_fen": amount_fen,
-                               "channel": channel, "receipt": f"{year}-{number:06d}"},
+                        after={
+                            "balance_fen": posted.balance_fen,
+                            "amount_fen": amount_fen,
+                            "channel": channel,
+                            "receipt": f"{year}-{number:06d}",
+                        },
                         at=posted.created_at,
                     )
                     uow.commit()
                     return PostingResult(
-                        entry_id=posted.entry_id, account_no=acc.account_no,
-                        kind=EntryKind.TOP_UP, amount_fen=amount_fen,
-                        balance_after_fen=posted.balance_fen, cash_fen=posted.cash_fen,
-                        subsidy_fen=posted.subsidy_fen, receipt_no=f"{year}-{number:06d}",
+                        entry_id=posted.entry_id,
+                        account_no=acc.account_no,
+                        kind=EntryKind.TOP_UP,
+                        amount_fen=amount_fen,
+                        balance_after_fen=posted.balance_fen,
+                        cash_fen=posted.cash_fen,
+                        subsidy_fen=posted.subsidy_fen,
+                        receipt_no=f"{year}-{number:06d}",
                         created_at=posted.created_at,
                     )
             except IntegrityError:
@@ -219,21 +250,45 @@ class CashierService:
             if amount_fen > acc.cash_fen:
                 raise InsufficientBalanceError(acc.account_no, acc.cash_fen, amount_fen)
             posted = post(
-                s, acc, kind=EntryKind.REFUND, category=Category.PAYMENT, pocket=Pocket.CASH,
-                amount_fen=-amount_fen, operator_id=actor.operator_id, channel=channel,
-                reason=reason, idempotency_key=key, request_fingerprint=fingerprint, at=at,
+                s,
+                acc,
+                kind=EntryKind.REFUND,
+                category=Category.PAYMENT,
+                pocket=Pocket.CASH,
+                amount_fen=-amount_fen,
+                operator_id=actor.operator_id,
+                channel=channel,
+                reason=reason,
+                idempotency_key=key,
+                request_fingerprint=fingerprint,
+                at=at,
             )
             audit.record(
-                s, actor, "refund", "account", acc.account_no,
+                s,
+                actor,
+                "refund",
+                "account",
+                acc.account_no,
                 before={"balance_fen": acc.balance_fen},
-                after={"balance_fen": posted.balance_fen, "amount_fen": -amount_fen,
-                       "reason": reason},
+                after={
+                    "balance_fen": posted.balance_fen,
+                    "amount_fen": -amount_fen,
+                    "reason": reason,
+                },
                 at=posted.created_at,
             )
             uow.commit()
-        return PostingResult(posted.entry_id, acc.account_no, EntryKind.REFUND, -amount_fen,
-                             posted.balance_fen, posted.cash_fen, posted.subsidy_fen, None,
-                             posted.created_at)
+        return PostingResult(
+            posted.entry_id,
+            acc.account_no,
+            EntryKind.REFUND,
+            -amount_fen,
+            posted.balance_fen,
+            posted.cash_fen,
+            posted.subsidy_fen,
+            None,
+            posted.created_at,
+        )
 
     def adjust(
         self,
@@ -260,20 +315,43 @@ class CashierService:
             if acc.state == AccountState.CLOSED:
                 raise AccountStateError(acc.account_no, acc.state, "adjust")
             posted = post(
-                s, acc, kind=EntryKind.ADJUSTMENT, category=Category.OTHER, pocket=pocket,
-                amount_fen=amount_fen, operator_id=actor.operator_id, reason=reason, at=at,
+                s,
+                acc,
+                kind=EntryKind.ADJUSTMENT,
+                category=Category.OTHER,
+                pocket=pocket,
+                amount_fen=amount_fen,
+                operator_id=actor.operator_id,
+                reason=reason,
+                at=at,
             )
             audit.record(
-                s, actor, "adjust", "account", acc.account_no,
+                s,
+                actor,
+                "adjust",
+                "account",
+                acc.account_no,
                 before={"balance_fen": acc.balance_fen},
-                after={"balance_fen": posted.balance_fen, "amount_fen": amount_fen,
-                       "pocket": pocket, "reason": reason},
+                after={
+                    "balance_fen": posted.balance_fen,
+                    "amount_fen": amount_fen,
+                    "pocket": pocket,
+                    "reason": reason,
+                },
                 at=posted.created_at,
             )
             uow.commit()
-        return PostingResult(posted.entry_id, acc.account_no, EntryKind.ADJUSTMENT, amount_fen,
-                             posted.balance_fen, posted.cash_fen, posted.subsidy_fen, None,
-                             posted.created_at)
+        return PostingResult(
+            posted.entry_id,
+            acc.account_no,
+            EntryKind.ADJUSTMENT,
+            amount_fen,
+            posted.balance_fen,
+            posted.cash_fen,
+            posted.subsidy_fen,
+            None,
+            posted.created_at,
+        )
 
     def reverse(
         self, actor: Actor, entry_id: int, reason: str, *, at: datetime | None = None
@@ -290,7 +368,9 @@ class CashierService:
                 if original is None:
                     raise NotFoundError("ledger entry", entry_id)
                 if original.kind == EntryKind.REVERSAL:
-                    raise ReversalError(entry_id, "a reversal cannot be reversed; post an adjustment")
+                    raise ReversalError(
+                        entry_id, "a reversal cannot be reversed; post an adjustment"
+                    )
                 acc = lock_account(s, account_id=original.account_id, for_update=uow.for_update)
                 self._check_scope(s, actor, acc)
                 if acc.state == AccountState.CLOSED:
@@ -301,24 +381,48 @@ class CashierService:
                 if already is not None:
                     raise ReversalError(entry_id, f"already reversed by entry {already}")
                 posted = post(
-                    s, acc, kind=EntryKind.REVERSAL, category=original.category,
-                    pocket=original.pocket, amount_fen=-original.amount_fen,
-                    operator_id=actor.operator_id, reason=reason, reverses_entry_id=entry_id,
+                    s,
+                    acc,
+                    kind=EntryKind.REVERSAL,
+                    category=original.category,
+                    pocket=original.pocket,
+                    amount_fen=-original.amount_fen,
+                    operator_id=actor.operator_id,
+                    reason=reason,
+                    reverses_entry_id=entry_id,
                     point_id=original.point_id,
                     quantity=-original.quantity if original.quantity is not None else None,
                     at=at,
                 )
                 audit.record(
-                    s, actor, "reverse", "ledger_entry", entry_id,
-                    before={"balance_fen": acc.balance_fen, "kind": original.kind,
-                            "amount_fen": original.amount_fen},
-                    after={"balance_fen": posted.balance_fen, "reversal_entry": posted.entry_id,
-                           "reason": reason},
+                    s,
+                    actor,
+                    "reverse",
+                    "ledger_entry",
+                    entry_id,
+                    before={
+                        "balance_fen": acc.balance_fen,
+                        "kind": original.kind,
+                        "amount_fen": original.amount_fen,
+                    },
+                    after={
+                        "balance_fen": posted.balance_fen,
+                        "reversal_entry": posted.entry_id,
+                        "reason": reason,
+                    },
                     at=posted.created_at,
                 )
                 uow.commit()
         except IntegrityError as exc:  # a concurrent reversal of the same entry won the race
             raise ReversalError(entry_id, "already reversed") from exc
-        return PostingResult(posted.entry_id, acc.account_no, EntryKind.REVERSAL,
-                             -original.amount_fen, posted.balance_fen, posted.cash_fen,
-                             posted.subsidy_fen, None, posted.created_at)
+        return PostingResult(
+            posted.entry_id,
+            acc.account_no,
+            EntryKind.REVERSAL,
+            -original.amount_fen,
+            posted.balance_fen,
+            posted.cash_fen,
+            posted.subsidy_fen,
+            None,
+            posted.created_at,
+        )

@@ -57,11 +57,23 @@ SWAPPED_METER_SERIALS = (5, 700)  # one electricity meter and one water meter we
 TARIFFS: tuple[tuple[str, str, str, str, dict[str, object]], ...] = (
     ("E-RES", "居民/宿舍电价", "electricity", "flat", {"price": "0.6800"}),
     ("E-COM", "商业电价", "electricity", "flat", {"price": "0.8500"}),
-    ("E-TOU", "商业分时电价", "electricity", "tou",
-     {"t1": "1.3000", "t2": "1.0500", "t3": "0.7500", "t4": "0.4000"}),
-    ("W-STD", "自来水（含水资源费、污水处理费）", "water", "flat",
-     {"price": "4.2000", "components": {"水费": "2.8000", "水资源费": "0.4000",
-                                        "污水处理费": "1.0000"}}),
+    (
+        "E-TOU",
+        "商业分时电价",
+        "electricity",
+        "tou",
+        {"t1": "1.3000", "t2": "1.0500", "t3": "0.7500", "t4": "0.4000"},
+    ),
+    (
+        "W-STD",
+        "自来水（含水资源费、污水处理费）",
+        "water",
+        "flat",
+        {
+            "price": "4.2000",
+            "components": {"水费": "2.8000", "水资源费": "0.4000", "污水处理费": "1.0000"},
+        },
+    ),
 )
 
 DEMO_OPERATORS = (
@@ -129,37 +141,58 @@ def build_demo_database(
     with db.uow() as uow:
         s = uow.session
         say("site, buildings, rooms")
-        site_id = s.execute(insert(Site).values(code="DEMO", name=site.site_name)
-                            .returning(Site.id)).scalar_one()
+        site_id = s.execute(
+            insert(Site).values(code="DEMO", name=site.site_name).returning(Site.id)
+        ).scalar_one()
         for key, value in {**DEFAULT_SETTINGS, "site.name": site.site_name}.items():
             s.execute(insert(Setting).values(key=key, value=value, updated_at=day0))
         role_ids: dict[str, int] = {}
         for code, (name, perms) in ROLES.items():
             role_ids[code] = s.execute(
-                insert(Role).values(code=code, name=name, permissions=sorted(perms))
-                .returning(Role.id)).scalar_one()
+                insert(Role)
+                .values(code=code, name=name, permissions=sorted(perms))
+                .returning(Role.id)
+            ).scalar_one()
         for login, name, role, password in DEMO_OPERATORS:
-            s.execute(insert(Operator).values(login=login, name=name,
-                                              password_hash=hash_password(password),
-                                              role_id=role_ids[role], created_at=day0))
+            s.execute(
+                insert(Operator).values(
+                    login=login,
+                    name=name,
+                    password_hash=hash_password(password),
+                    role_id=role_ids[role],
+                    created_at=day0,
+                )
+            )
         building_ids: dict[str, int] = {}
         floor_ids: dict[tuple[str, int], int] = {}
         for order, b in enumerate(site.buildings):
             building_ids[b.code] = s.execute(
-                insert(Building).values(site_id=site_id, code=b.code, name=b.name,
-                                        sort_order=order).returning(Building.id)).scalar_one()
+                insert(Building)
+                .values(site_id=site_id, code=b.code, name=b.name, sort_order=order)
+                .returning(Building.id)
+            ).scalar_one()
             for f in range(1, b.floors + 1):
                 floor_ids[(b.code, f)] = s.execute(
-                    insert(Floor).values(building_id=building_ids[b.code], number=f,
-                                         name=f"{f}层").returning(Floor.id)).scalar_one()
+                    insert(Floor)
+                    .values(building_id=building_ids[b.code], number=f, name=f"{f}层")
+                    .returning(Floor.id)
+                ).scalar_one()
         room_ids: dict[str, int] = {}
         for r in site.rooms:
             room_ids[r.code] = s.execute(
-                insert(Room).values(
+                insert(Room)
+                .values(
                     building_id=building_ids[r.building_code],
-                    floor_id=floor_ids[(r.building_code, r.floor)], code=r.code, name=r.name,
-                    room_type=r.room_type, area_m2=r.area_m2, occupants=r.occupants, notes="",
-                ).returning(Room.id)).scalar_one()
+                    floor_id=floor_ids[(r.building_code, r.floor)],
+                    code=r.code,
+                    name=r.name,
+                    room_type=r.room_type,
+                    area_m2=r.area_m2,
+                    occupants=r.occupants,
+                    notes="",
+                )
+                .returning(Room.id)
+            ).scalar_one()
         counts["rooms"] = len(room_ids)
 
         say("tenants and accounts")
@@ -167,45 +200,90 @@ def build_demo_database(
         for r in site.rooms:
             if r.tenant_name is None:
                 continue
-            tenant_id = s.execute(insert(Tenant).values(
-                name=r.tenant_name, phone=r.tenant_phone, name_initials=name_initials(
-                    r.tenant_name), notes="", created_at=day0).returning(Tenant.id)).scalar_one()
-            occ_id = s.execute(insert(Occupancy).values(
-                room_id=room_ids[r.code], tenant_id=tenant_id, move_in=day0, active=True)
-                .returning(Occupancy.id)).scalar_one()
+            tenant_id = s.execute(
+                insert(Tenant)
+                .values(
+                    name=r.tenant_name,
+                    phone=r.tenant_phone,
+                    name_initials=name_initials(r.tenant_name),
+                    notes="",
+                    created_at=day0,
+                )
+                .returning(Tenant.id)
+            ).scalar_one()
+            occ_id = s.execute(
+                insert(Occupancy)
+                .values(room_id=room_ids[r.code], tenant_id=tenant_id, move_in=day0, active=True)
+                .returning(Occupancy.id)
+            ).scalar_one()
             account_no = f"{r.code}/1"
-            acc_id = s.execute(insert(Account).values(
-                account_no=account_no, occupancy_id=occ_id, room_id=room_ids[r.code],
-                tenant_id=tenant_id, state=AccountState.ACTIVE, opened_at=day0,
-            ).returning(Account.id)).scalar_one()
+            acc_id = s.execute(
+                insert(Account)
+                .values(
+                    account_no=account_no,
+                    occupancy_id=occ_id,
+                    room_id=room_ids[r.code],
+                    tenant_id=tenant_id,
+                    state=AccountState.ACTIVE,
+                    opened_at=day0,
+                )
+                .returning(Account.id)
+            ).scalar_one()
             style = rng.random()
-            accounts[r.code] = _Acc(acc_id, account_no, topup_style=style,
-                                    rng=random.Random(seed * 7919 + acc_id))
+            accounts[r.code] = _Acc(
+                acc_id, account_no, topup_style=style, rng=random.Random(seed * 7919 + acc_id)
+            )
         counts["accounts"] = len(accounts)
 
         say("tariffs")
         tariff_ids: dict[str, int] = {}
         prices: dict[str, PriceSet] = {}
         for code, name, utility, kind, params in TARIFFS:
-            tariff_ids[code] = s.execute(insert(Tariff).values(
-                code=code, name=name, utility=utility, kind=kind, notes="")
-                .returning(Tariff.id)).scalar_one()
-            s.execute(insert(TariffVersion).values(
-                tariff_id=tariff_ids[code], effective_from=ds.EPOCH, params=params,
-                monthly_fixed_fen=0, created_at=ds.EPOCH))
+            tariff_ids[code] = s.execute(
+                insert(Tariff)
+                .values(code=code, name=name, utility=utility, kind=kind, notes="")
+                .returning(Tariff.id)
+            ).scalar_one()
+            s.execute(
+                insert(TariffVersion).values(
+                    tariff_id=tariff_ids[code],
+                    effective_from=ds.EPOCH,
+                    params=params,
+                    monthly_fixed_fen=0,
+                    created_at=ds.EPOCH,
+                )
+            )
             prices[code] = parse_price_set(kind, params)
 
         say("gateways, buses, meters, points")
         bus_ids: dict[tuple[str, int], int] = {}
         for g in site.gateways:
-            gw_id = s.execute(insert(Gateway).values(
-                code=g.code, name=g.name, location=g.location, transport=g.transport,
-                host=g.host, dtu_id=g.dtu_id, notes="", created_at=day0)
-                .returning(Gateway.id)).scalar_one()
-            for b in g.buses:
-                bus_ids[(g.code, b.number)] = s.execute(insert(Bus).values(
-                    gateway_id=gw_id, number=b.number, port=b.port, baud=b.baud,
-                    parity=b.parity).returning(Bus.id)).scalar_one()
+            gw_id = s.execute(
+                insert(Gateway)
+                .values(
+                    code=g.code,
+                    name=g.name,
+                    location=g.location,
+                    transport=g.transport,
+                    host=g.host,
+                    dtu_id=g.dtu_id,
+                    notes="",
+                    created_at=day0,
+                )
+                .returning(Gateway.id)
+            ).scalar_one()
+            for bus in g.buses:
+                bus_ids[(g.code, bus.number)] = s.execute(
+                    insert(Bus)
+                    .values(
+                        gateway_id=gw_id,
+                        number=bus.number,
+                        port=bus.port,
+                        baud=bus.baud,
+                        parity=bus.parity,
+                    )
+                    .returning(Bus.id)
+                ).scalar_one()
         counts["gateways"] = len(site.gateways)
         room_types = {r.code: r.room_type for r in site.rooms}
         points: list[_Point] = []
@@ -221,34 +299,66 @@ def build_demo_database(
             else:
                 tariff = "E-COM"
             meter_row = dict(
-                kind=kind, protocol=m.protocol, profile=m.profile, address=m.address,
-                meter_type=m.meter_type, bus_id=bus_ids[(m.gateway_code, m.bus_number)],
-                ct_ratio=m.ct_ratio, circuits=1, has_relay=m.has_relay, tou=m.tou,
-                status="active", installed_at=day0, notes="",
+                kind=kind,
+                protocol=m.protocol,
+                profile=m.profile,
+                address=m.address,
+                meter_type=m.meter_type,
+                bus_id=bus_ids[(m.gateway_code, m.bus_number)],
+                ct_ratio=m.ct_ratio,
+                circuits=1,
+                has_relay=m.has_relay,
+                tou=m.tou,
+                status="active",
+                installed_at=day0,
+                notes="",
             )
             old_id: int | None = None
             if m.serial in SWAPPED_METER_SERIALS:
                 swap_at = day0 + timedelta(days=history_days // 2, hours=10)
-                old_row = {**meter_row, "address": "9" + m.address[1:], "status": "retired",
-                           "retired_at": swap_at, "notes": "换表：计量故障"}
+                old_row = {
+                    **meter_row,
+                    "address": "9" + m.address[1:],
+                    "status": "retired",
+                    "retired_at": swap_at,
+                    "notes": "换表：计量故障",
+                }
                 old_id = s.execute(insert(Meter).values(**old_row).returning(Meter.id)).scalar_one()
                 meter_row["installed_at"] = swap_at
                 swaps[m.serial] = (old_id, swap_at)
             meter_id = s.execute(insert(Meter).values(**meter_row).returning(Meter.id)).scalar_one()
             if old_id is not None:
-                s.execute(text("UPDATE meters SET replaced_by_id = :n WHERE id = :o"),
-                          {"n": meter_id, "o": old_id})
+                s.execute(
+                    text("UPDATE meters SET replaced_by_id = :n WHERE id = :o"),
+                    {"n": meter_id, "o": old_id},
+                )
             utility = "water" if m.kind == "water" else "electricity"
-            point_id = s.execute(insert(MeasurementPoint).values(
-                code=f"{'W' if utility == 'water' else 'E'}{m.serial:05d}", meter_id=meter_id,
-                circuit=1, room_id=room_ids.get(m.room_code) if m.room_code else None,
-                utility=utility, tariff_id=tariff_ids[tariff],
-                name=(m.room_code or "公共区域") + ("水表" if utility == "water" else "电表"),
-                keep_power=m.keep_power, relay_state="closed" if m.has_relay else None,
-                billing_hold=False, status="active",
-            ).returning(MeasurementPoint.id)).scalar_one()
-            points.append(_Point(point_id, meter_id, m, prices[tariff],
-                                 accounts.get(m.room_code) if m.room_code else None))
+            point_id = s.execute(
+                insert(MeasurementPoint)
+                .values(
+                    code=f"{'W' if utility == 'water' else 'E'}{m.serial:05d}",
+                    meter_id=meter_id,
+                    circuit=1,
+                    room_id=room_ids.get(m.room_code) if m.room_code else None,
+                    utility=utility,
+                    tariff_id=tariff_ids[tariff],
+                    name=(m.room_code or "公共区域") + ("水表" if utility == "water" else "电表"),
+                    keep_power=m.keep_power,
+                    relay_state="closed" if m.has_relay else None,
+                    billing_hold=False,
+                    status="active",
+                )
+                .returning(MeasurementPoint.id)
+            ).scalar_one()
+            points.append(
+                _Point(
+                    point_id,
+                    meter_id,
+                    m,
+                    prices[tariff],
+                    accounts.get(m.room_code) if m.room_code else None,
+                )
+            )
         counts["meters"] = len(site.meters) + len(swaps)
         counts["points"] = len(points)
 
@@ -279,43 +389,87 @@ def build_demo_database(
             vals = reg_values(p, days[0], first_old)
             last_vals[p.id] = vals
             for reg, v in vals.items():
-                readings.append(dict(point_id=p.id, meter_id=swap[0] if swap else p.meter_id,
-                                     register=reg, value=v, meter_time=days[0],
-                                     received_at=days[0], source="import"))
+                readings.append(
+                    dict(
+                        point_id=p.id,
+                        meter_id=swap[0] if swap else p.meter_id,
+                        register=reg,
+                        value=v,
+                        meter_time=days[0],
+                        received_at=days[0],
+                        source="import",
+                    )
+                )
             p.cum = {reg: Decimal(0) for reg in vals}
 
         for acc in accounts.values():
             amount = acc.rng.choice((20000, 30000, 50000, 80000, 100000))
             order += 1
-            events.append((days[0] + timedelta(hours=9), order,
-                           dict(acc=acc, kind=EntryKind.TOP_UP, amount=amount,
-                                channel=acc.rng.choice(("cash", "wechat", "alipay")))))
+            events.append(
+                (
+                    days[0] + timedelta(hours=9),
+                    order,
+                    dict(
+                        acc=acc,
+                        kind=EntryKind.TOP_UP,
+                        amount=amount,
+                        channel=acc.rng.choice(("cash", "wechat", "alipay")),
+                    ),
+                )
+            )
 
         for day in days[1:]:
             for p in points:
                 swap = swaps.get(p.spec.serial)
                 in_old = swap is not None and day <= swap[1]
-                if swap is not None and days[0] < swap[1] < day and last_vals[p.id].get(
-                        "_segment") is None:
+                if (
+                    swap is not None
+                    and days[0] < swap[1] < day
+                    and last_vals[p.id].get("_segment") is None
+                ):
                     # the swap: final reading of the old meter, initial reading of the new one
                     final = reg_values(p, swap[1], True)
                     initial = reg_values(p, swap[1], False)
                     for reg, v in final.items():
                         p.cum[reg] += v - last_vals[p.id][reg]
-                        readings.append(dict(point_id=p.id, meter_id=swap[0], register=reg,
-                                             value=v, meter_time=swap[1], received_at=swap[1],
-                                             source="swap_final"))
+                        readings.append(
+                            dict(
+                                point_id=p.id,
+                                meter_id=swap[0],
+                                register=reg,
+                                value=v,
+                                meter_time=swap[1],
+                                received_at=swap[1],
+                                source="swap_final",
+                            )
+                        )
                     for reg, v in initial.items():
-                        readings.append(dict(point_id=p.id, meter_id=p.meter_id, register=reg,
-                                             value=v, meter_time=swap[1] + timedelta(seconds=1),
-                                             received_at=swap[1], source="swap_initial"))
+                        readings.append(
+                            dict(
+                                point_id=p.id,
+                                meter_id=p.meter_id,
+                                register=reg,
+                                value=v,
+                                meter_time=swap[1] + timedelta(seconds=1),
+                                received_at=swap[1],
+                                source="swap_initial",
+                            )
+                        )
                     last_vals[p.id] = {**initial, "_segment": Decimal(1)}
                 vals = reg_values(p, day, in_old)
                 for reg, v in vals.items():
                     p.cum[reg] += v - last_vals[p.id][reg]
-                    readings.append(dict(point_id=p.id, meter_id=swap[0] if in_old and swap
-                                         else p.meter_id, register=reg, value=v, meter_time=day,
-                                         received_at=day, source="auto"))
+                    readings.append(
+                        dict(
+                            point_id=p.id,
+                            meter_id=swap[0] if in_old and swap else p.meter_id,
+                            register=reg,
+                            value=v,
+                            meter_time=day,
+                            received_at=day,
+                            source="auto",
+                        )
+                    )
                 seg = last_vals[p.id].get("_segment")
                 last_vals[p.id] = {**vals, **({"_segment": seg} if seg is not None else {})}
                 if p.account is None:
@@ -328,11 +482,21 @@ def build_demo_database(
                     p.charged_qty = p.cum["total"]
                     order += 1
                     water = p.spec.kind == "water"
-                    events.append((day, order, dict(
-                        acc=p.account, point_id=p.id, amount=-delta,
-                        kind=EntryKind.WATER_CHARGE if water else EntryKind.ELECTRICITY_CHARGE,
-                        quantity=qty,
-                    )))
+                    events.append(
+                        (
+                            day,
+                            order,
+                            dict(
+                                acc=p.account,
+                                point_id=p.id,
+                                amount=-delta,
+                                kind=EntryKind.WATER_CHARGE
+                                if water
+                                else EntryKind.ELECTRICITY_CHARGE,
+                                quantity=qty,
+                            ),
+                        )
+                    )
         counts["readings"] = len(readings)
         _bulk(s, Reading, readings)
 
@@ -354,9 +518,12 @@ def build_demo_database(
                 want = 10 * acc.charged // elapsed_days - acc.cash
                 amount = max(acc.rng.choice((10000, 20000, 30000, 50000)), want)
                 amount = -(-amount // 10000) * 10000  # whole hundreds of yuan
-                ev: dict[str, Any] = dict(acc=acc, kind=EntryKind.TOP_UP, amount=amount,
-                                          channel=acc.rng.choice(("cash", "wechat", "alipay",
-                                                                  "wechat", "card")))
+                ev: dict[str, Any] = dict(
+                    acc=acc,
+                    kind=EntryKind.TOP_UP,
+                    amount=amount,
+                    channel=acc.rng.choice(("cash", "wechat", "alipay", "wechat", "card")),
+                )
             else:
                 at, _o, ev = events[ei]
                 ei += 1
@@ -364,26 +531,49 @@ def build_demo_database(
             amount = ev["amount"]
             acc.cash += amount
             row: dict[str, Any] = dict(
-                id=next_id, account_id=acc.id, kind=ev["kind"], pocket=Pocket.CASH,
-                amount_fen=amount, balance_after_fen=acc.cash + acc.subsidy,
-                pocket_after_fen=acc.cash, operator_id=None, created_at=at,
-                point_id=ev.get("point_id"), quantity=ev.get("quantity"),
+                id=next_id,
+                account_id=acc.id,
+                kind=ev["kind"],
+                pocket=Pocket.CASH,
+                amount_fen=amount,
+                balance_after_fen=acc.cash + acc.subsidy,
+                pocket_after_fen=acc.cash,
+                operator_id=None,
+                created_at=at,
+                point_id=ev.get("point_id"),
+                quantity=ev.get("quantity"),
             )
             if ev["kind"] == EntryKind.TOP_UP:
-                row.update(category=Category.PAYMENT, channel=ev["channel"],
-                           operator_id=2 if ev["channel"] == "cash" else None,
-                           idempotency_key=f"demo-{next_id}",
-                           request_fingerprint="demo")
+                row.update(
+                    category=Category.PAYMENT,
+                    channel=ev["channel"],
+                    operator_id=2 if ev["channel"] == "cash" else None,
+                    idempotency_key=f"demo-{next_id}",
+                    request_fingerprint="demo",
+                )
                 n = receipt_no.get(at.year, 0) + 1
                 receipt_no[at.year] = n
-                receipts.append(dict(year=at.year, number=n, account_id=acc.id,
-                                     ledger_entry_id=next_id, amount_fen=amount,
-                                     channel=ev["channel"], operator_id=row["operator_id"],
-                                     created_at=at, print_count=1))
+                receipts.append(
+                    dict(
+                        year=at.year,
+                        number=n,
+                        account_id=acc.id,
+                        ledger_entry_id=next_id,
+                        amount_fen=amount,
+                        channel=ev["channel"],
+                        operator_id=row["operator_id"],
+                        created_at=at,
+                        print_count=1,
+                    )
+                )
             else:
                 acc.charged -= amount
-                row.update(category=Category.WATER if ev["kind"] == EntryKind.WATER_CHARGE
-                           else Category.ELECTRICITY, channel=Channel.SYSTEM)
+                row.update(
+                    category=Category.WATER
+                    if ev["kind"] == EntryKind.WATER_CHARGE
+                    else Category.ELECTRICITY,
+                    channel=Channel.SYSTEM,
+                )
                 stop = now - timedelta(days=10 if acc.topup_style < 0.08 else 1)
                 if acc.cash < 5000 and acc.id not in topup_pending and at < stop:
                     topup_pending.add(acc.id)
@@ -397,14 +587,27 @@ def build_demo_database(
         for year, n in receipt_no.items():
             s.execute(insert(ReceiptSequence).values(year=year, last_number=n))
         for acc in accounts.values():
-            s.execute(text("UPDATE accounts SET cash_fen = :c, subsidy_fen = :s WHERE id = :i"),
-                      {"c": acc.cash, "s": acc.subsidy, "i": acc.id})
+            s.execute(
+                text("UPDATE accounts SET cash_fen = :c, subsidy_fen = :s WHERE id = :i"),
+                {"c": acc.cash, "s": acc.subsidy, "i": acc.id},
+            )
         if not db.is_sqlite:
-            s.execute(text("SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), "
-                           "(SELECT max(id) FROM ledger_entries))"))
-        s.execute(insert(AuditEntry).values(at=now, operator_login="system", action="demo_build",
-                                            target_type="site", target_id="DEMO",
-                                            after={"seed": seed, **counts}))
+            s.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), "
+                    "(SELECT max(id) FROM ledger_entries))"
+                )
+            )
+        s.execute(
+            insert(AuditEntry).values(
+                at=now,
+                operator_login="system",
+                action="demo_build",
+                target_type="site",
+                target_id="DEMO",
+                after={"seed": seed, **counts},
+            )
+        )
         counts["ledger_entries"] = len(entries)
         counts["receipts"] = len(receipts)
         uow.commit()

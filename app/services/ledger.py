@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Pocket
 from app.errors import AccountNotFoundError
 from app.models.account import Account
-from app.models.base import utcnow
+from app.models.base import Base, utcnow
 from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
 from app.services.dto import LedgerProblem, LedgerReport
 
@@ -46,13 +47,13 @@ class LockedAccount:
         return self.cash_fen + self.subsidy_fen
 
 
-def _to_locked(row: Row[tuple[int, str, str, int, int, int | None, int]]) -> LockedAccount:
+def _to_locked(row: Any) -> LockedAccount:
     return LockedAccount(*row)
 
 
-_accounts = Account.__table__
-_entries = LedgerEntry.__table__
-_seq = ReceiptSequence.__table__
+_accounts = Base.metadata.tables["accounts"]
+_entries = Base.metadata.tables["ledger_entries"]
+_seq = Base.metadata.tables["receipt_sequences"]
 
 # Statements are built once: building Core statements per call costs more than executing them.
 _LOCK_BY_NO = select(*_ACCOUNT_COLS).where(Account.account_no == bindparam("key"))
@@ -68,8 +69,7 @@ _MOVE_CASH = (
 _MOVE_SUBSIDY = (
     _accounts.update()
     .where(_accounts.c.id == bindparam("aid"))
-    .values(subsidy_fen=_accounts.c.subsidy_fen + bindparam("amt"),
-            version=_accounts.c.version + 1)
+    .values(subsidy_fen=_accounts.c.subsidy_fen + bindparam("amt"), version=_accounts.c.version + 1)
 )
 _NEXT_RECEIPT = (
     _seq.update()
@@ -81,10 +81,14 @@ _FIRST_RECEIPT = _seq.insert()
 
 
 def lock_account(
-    session: Session, *, account_no: str | None = None, account_id: int | None = None,
+    session: Session,
+    *,
+    account_no: str | None = None,
+    account_id: int | None = None,
     for_update: bool = True,
 ) -> LockedAccount:
     """Read the account row under a row lock (PostgreSQL); SQLite holds the write lock already."""
+    key: str | int | None
     if account_no is not None:
         stmt, key = (_LOCK_BY_NO_FU if for_update else _LOCK_BY_NO), account_no
     else:
@@ -92,7 +96,7 @@ def lock_account(
     row = session.connection().execute(stmt, {"key": key}).first()
     if row is None:
         raise AccountNotFoundError(str(account_no if account_no is not None else account_id))
-    return _to_locked(row)  # type: ignore[arg-type]
+    return _to_locked(row)
 
 
 @dataclass(frozen=True)
@@ -218,11 +222,15 @@ def verify(session: Session) -> LedgerReport:
     flagged: set[int] = set()
     names = {acc_id: no for acc_id, no, _c, _s in accounts}
     stmt = select(
-        LedgerEntry.id, LedgerEntry.account_id, LedgerEntry.pocket, LedgerEntry.amount_fen,
+        LedgerEntry.id,
+        LedgerEntry.account_id,
+        LedgerEntry.pocket,
+        LedgerEntry.amount_fen,
         LedgerEntry.pocket_after_fen,
     ).order_by(LedgerEntry.account_id, LedgerEntry.id)
-    for entry_id, acc_id, pocket, amount, after in session.execute(stmt.execution_options(
-            yield_per=5000)):
+    for entry_id, acc_id, pocket, amount, after in session.execute(
+        stmt.execution_options(yield_per=5000)
+    ):
         key = (acc_id, pocket)
         running[key] = running.get(key, 0) + amount
         if running[key] != after and acc_id not in flagged:
@@ -235,8 +243,9 @@ def verify(session: Session) -> LedgerReport:
             )
     receipts = 0
     for year, count, lo, hi in session.execute(
-        select(Receipt.year, func.count(), func.min(Receipt.number), func.max(Receipt.number))
-        .group_by(Receipt.year)
+        select(
+            Receipt.year, func.count(), func.min(Receipt.number), func.max(Receipt.number)
+        ).group_by(Receipt.year)
     ):
         receipts += int(count)
         if lo != 1 or hi != count:

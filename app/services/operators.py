@@ -51,7 +51,8 @@ class OperatorService:
         with self.db.uow() as uow:
             s = uow.session
             row = s.execute(
-                select(Operator, Role).join(Role, Role.id == Operator.role_id)
+                select(Operator, Role)
+                .join(Role, Role.id == Operator.role_id)
                 .where(Operator.login == login)
             ).first()
             if row is None or not row[0].active:
@@ -71,9 +72,11 @@ class OperatorService:
             buildings = None
             if not op.all_buildings:
                 buildings = frozenset(
-                    b for (b,) in s.execute(
-                        select(operator_buildings.c.building_id)
-                        .where(operator_buildings.c.operator_id == op.id)
+                    b
+                    for (b,) in s.execute(
+                        select(operator_buildings.c.building_id).where(
+                            operator_buildings.c.operator_id == op.id
+                        )
                     )
                 )
             actor = Actor(op.id, op.login, frozenset(role.permissions), buildings)

@@ -62,7 +62,10 @@ def install_translation(app: QCoreApplication, language: str) -> bool:
 
 
 def run_desktop(
-    argv: list[str], *, db_url: str | None = None, on_started: Callable[[], None] | None = None,
+    argv: list[str],
+    *,
+    db_url: str | None = None,
+    on_started: Callable[[], None] | None = None,
 ) -> int:
     """Open the desktop app on ``db_url`` (default: the configured database)."""
     from app.config import default_db_url
@@ -76,8 +79,12 @@ def run_desktop(
     services.db.upgrade()
     tasks = TaskRunner()
     # Until the login dialog exists, the desktop acts as the built-in administrator.
-    window = MainWindow(services, Actor.system("admin"), tasks,
-                        db_label=services.db.engine.url.render_as_string(hide_password=True))
+    window = MainWindow(
+        services,
+        Actor.system("admin"),
+        tasks,
+        db_label=services.db.engine.url.render_as_string(hide_password=True),
+    )
     window.show()
     if on_started is not None:
         on_started()

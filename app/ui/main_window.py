@@ -91,7 +91,12 @@ class RoomsPage(QWidget):
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, services: Services, actor: Actor, tasks: TaskRunner, *, db_label: str,
+        self,
+        services: Services,
+        actor: Actor,
+        tasks: TaskRunner,
+        *,
+        db_label: str,
         collector_label: str = "",
     ) -> None:
         super().__init__()
@@ -120,11 +125,11 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
         else:
             self.resize(1200, 760)
         QTimer.singleShot(0, self.rooms_page, self.rooms_page.refresh)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         super().closeEvent(event)

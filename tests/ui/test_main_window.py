@@ -42,19 +42,26 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
 
 def _visible_rows(w: MainWindow) -> list[list[str]]:
     proxy = w.rooms_page.proxy
-    return [[proxy.index(r, c).data() for c in range(proxy.columnCount())]
-            for r in range(proxy.rowCount())]
+    return [
+        [proxy.index(r, c).data() for c in range(proxy.columnCount())]
+        for r in range(proxy.rowCount())
+    ]
 
 
 def test_rooms_and_balances_in_chinese(window: MainWindow) -> None:
     assert window.windowTitle() == "水电统一收费监管平台"
-    headers = [window.rooms_page.proxy.headerData(c, Qt.Orientation.Horizontal)
-               for c in range(8)]
+    headers = [window.rooms_page.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(8)]
     assert headers == ["房间号", "房间名称", "商户/住户", "电话", "状态", "现金", "补助", "余额"]
     rows = _visible_rows(window)
     by_room = {r[0]: r for r in rows}
-    assert by_room["A-1-01"][2:] == ["王小明便利店", "13800000001", "正常", "¥123.45", "¥0.00",
-                                     "¥123.45"]
+    assert by_room["A-1-01"][2:] == [
+        "王小明便利店",
+        "13800000001",
+        "正常",
+        "¥123.45",
+        "¥0.00",
+        "¥123.45",
+    ]
     assert by_room["B-1-01"][-1] == "-¥5.00"
     assert "共 5 户" in window.rooms_page.summary_label.text()
     assert "欠费 1 户" in window.rooms_page.summary_label.text()
@@ -95,8 +102,11 @@ def test_english_is_available(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_translation_file_is_complete() -> None:
     tree = ET.parse(RESOURCES_DIR / "i18n" / "shuidian_zh_CN.ts")
-    unfinished = [m.findtext("source") for m in tree.iter("message")
-                  if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")]
+    unfinished = [
+        m.findtext("source")
+        for m in tree.iter("message")
+        if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
+    ]
     assert unfinished == []
     assert (RESOURCES_DIR / "i18n" / "shuidian_zh_CN.qm").stat().st_size > 0
 

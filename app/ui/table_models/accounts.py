@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -35,7 +35,7 @@ class AccountTableModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("AccountTableModel", "Subsidy"),
         QT_TRANSLATE_NOOP("AccountTableModel", "Balance"),
     )
-    STATES = {
+    STATES: ClassVar[dict[str, Any]] = {
         "active": QT_TRANSLATE_NOOP("AccountTableModel", "Active"),
         "suspended": QT_TRANSLATE_NOOP("AccountTableModel", "Suspended"),
         "closed": QT_TRANSLATE_NOOP("AccountTableModel", "Closed"),
@@ -53,15 +53,15 @@ class AccountTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> AccountSummary:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _tr(self.COLUMNS[section])
+            return _tr(str(self.COLUMNS[section]))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -71,13 +71,26 @@ class AccountTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                a.room_code, a.room_name, a.tenant_name, a.tenant_phone or "",
-                _tr(self.STATES[a.state]),
-                format_fen(a.cash_fen), format_fen(a.subsidy_fen), format_fen(a.balance_fen),
+                a.room_code,
+                a.room_name,
+                a.tenant_name,
+                a.tenant_phone or "",
+                _tr(str(self.STATES[a.state])),
+                format_fen(a.cash_fen),
+                format_fen(a.subsidy_fen),
+                format_fen(a.balance_fen),
             )[col]
         if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (a.room_code, a.room_name, a.tenant_name, a.tenant_phone or "", a.state,
-                    a.cash_fen, a.subsidy_fen, a.balance_fen)[col]
+            return (
+                a.room_code,
+                a.room_name,
+                a.tenant_name,
+                a.tenant_phone or "",
+                a.state,
+                a.cash_fen,
+                a.subsidy_fen,
+                a.balance_fen,
+            )[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and col == 7:

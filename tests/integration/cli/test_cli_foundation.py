@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-        timeout=600, env={**os.environ, **(env or {})}, cwd=ROOT,
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
     )
 
 
@@ -68,11 +72,14 @@ def test_demo_db_verify_and_tamper(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     account_no = conn.execute(
         "SELECT a.account_no FROM ledger_entries e JOIN accounts a ON a.id = e.account_id "
-        "WHERE e.kind = 'electricity_charge' ORDER BY e.id LIMIT 1 OFFSET 17").fetchone()[0]
+        "WHERE e.kind = 'electricity_charge' ORDER BY e.id LIMIT 1 OFFSET 17"
+    ).fetchone()[0]
     conn.execute(
         "UPDATE ledger_entries SET amount_fen = amount_fen - 1 WHERE id = (SELECT e.id FROM "
         "ledger_entries e JOIN accounts a ON a.id = e.account_id WHERE a.account_no = ? "
-        "ORDER BY e.id LIMIT 1 OFFSET 1)", (account_no,))
+        "ORDER BY e.id LIMIT 1 OFFSET 1)",
+        (account_no,),
+    )
     conn.commit()
     conn.close()
     bad = run("ledger", "verify", "--url", url)
@@ -101,8 +108,9 @@ def test_demo_is_deterministic_and_matches_site_definition(tmp_path: Path) -> No
         counts = build_demo_database(db, now=now, history_days=3)
         db.dispose()
         conn = sqlite3.connect(tmp_path / name)
-        balances.append(conn.execute(
-            "SELECT account_no, cash_fen FROM accounts ORDER BY account_no").fetchall())
+        balances.append(
+            conn.execute("SELECT account_no, cash_fen FROM accounts ORDER BY account_no").fetchall()
+        )
         meters = conn.execute(
             "SELECT m.address, m.protocol, g.code, b.port FROM meters m JOIN buses b ON "
             "b.id = m.bus_id JOIN gateways g ON g.id = b.gateway_id WHERE m.status = 'active'"
@@ -112,8 +120,10 @@ def test_demo_is_deterministic_and_matches_site_definition(tmp_path: Path) -> No
     site = build_demo_site()
     assert counts["gateways"] == 61 and counts["points"] == 1283
     ports = {g.code: {b.number: b.port for b in g.buses} for g in site.gateways}
-    expected = {(m.address, m.protocol, m.gateway_code, ports[m.gateway_code][m.bus_number])
-                for m in site.meters}
+    expected = {
+        (m.address, m.protocol, m.gateway_code, ports[m.gateway_code][m.bus_number])
+        for m in site.meters
+    }
     assert set(meters) == expected
 
 

@@ -48,13 +48,19 @@ def test_top_up_books_entry_receipt_and_audit(services: Services) -> None:
     assert (summary.cash_fen, summary.subsidy_fen, summary.balance_fen) == (12550, 0, 12550)
     page = services.accounts.ledger_page(ADMIN, acc)
     assert [(e.kind, e.amount_fen, e.receipt_no) for e in page.entries] == [
-        ("top_up", 550, r2.receipt_no), ("top_up", 12000, r1.receipt_no)]
+        ("top_up", 550, r2.receipt_no),
+        ("top_up", 12000, r1.receipt_no),
+    ]
     with services.db.uow() as uow:
         actions = uow.session.execute(
             select(AuditEntry.action, AuditEntry.target_id, AuditEntry.after)
-            .where(AuditEntry.action == "top_up").order_by(AuditEntry.id)).all()
+            .where(AuditEntry.action == "top_up")
+            .order_by(AuditEntry.id)
+        ).all()
     assert [(a, t, after["amount_fen"]) for a, t, after in actions] == [
-        ("top_up", acc, 12000), ("top_up", acc, 550)]
+        ("top_up", acc, 12000),
+        ("top_up", acc, 550),
+    ]
     assert verify_ledger(services.db).ok
 
 
@@ -64,7 +70,10 @@ def test_same_key_books_once_and_returns_same_receipt(services: Services) -> Non
     again = services.cashier.top_up(ADMIN, acc, 5000, "cash", "form-1")
     assert again.replayed and not first.replayed
     assert (again.entry_id, again.receipt_no, again.balance_after_fen) == (
-        first.entry_id, first.receipt_no, 5000)
+        first.entry_id,
+        first.receipt_no,
+        5000,
+    )
     assert _counts(services)[:2] == (1, 1)
     with pytest.raises(IdempotencyConflictError):
         services.cashier.top_up(ADMIN, acc, 6000, "cash", "form-1")
@@ -101,8 +110,14 @@ def test_same_key_from_two_threads_books_once(services: Services) -> None:
 
 @pytest.mark.parametrize(
     ("amount", "error"),
-    [(0, InvalidAmountError), (-100, InvalidAmountError), (10**12, InvalidAmountError),
-     (12.5, InvalidAmountError), ("100", InvalidAmountError), (True, InvalidAmountError)],
+    [
+        (0, InvalidAmountError),
+        (-100, InvalidAmountError),
+        (10**12, InvalidAmountError),
+        (12.5, InvalidAmountError),
+        ("100", InvalidAmountError),
+        (True, InvalidAmountError),
+    ],
 )
 def test_bad_amounts_write_nothing(services: Services, amount: object, error: type) -> None:
     acc = build_small_site(services).accounts["A-1-01"]
@@ -139,8 +154,9 @@ def test_closed_account_refuses_top_up(services: Services) -> None:
 def test_top_up_cap(services: Services) -> None:
     acc = build_small_site(services).accounts["B-1-02"]
     with services.db.uow() as uow:
-        uow.session.execute(update(Account).where(Account.account_no == acc)
-                            .values(top_up_cap_fen=100000))
+        uow.session.execute(
+            update(Account).where(Account.account_no == acc).values(top_up_cap_fen=100000)
+        )
         uow.commit()
     services.cashier.top_up(ADMIN, acc, 90000, "cash", "cap1")
     with pytest.raises(TopUpCapExceededError):
@@ -175,8 +191,12 @@ def test_refund_adjust_reverse(services: Services) -> None:
 
 def test_permissions_are_checked_in_the_service(services: Services) -> None:
     site = build_small_site(services)
-    cashier = Actor(None, "cashier-x", frozenset({"cashier.top_up", "account.view"}),
-                    frozenset({site.building_ids["A"]}))
+    cashier = Actor(
+        None,
+        "cashier-x",
+        frozenset({"cashier.top_up", "account.view"}),
+        frozenset({site.building_ids["A"]}),
+    )
     services.cashier.top_up(cashier, site.accounts["A-1-01"], 100, "cash", "p1")
     with pytest.raises(PermissionDeniedError):
         services.cashier.top_up(cashier, site.accounts["B-1-01"], 100, "cash", "p2")
@@ -185,13 +205,17 @@ def test_permissions_are_checked_in_the_service(services: Services) -> None:
     with pytest.raises(PermissionDeniedError):
         services.cashier.reverse(cashier, 1, "oops")
     assert [a.room_code for a in services.accounts.search(cashier, "")] == [
-        "A-1-01", "A-1-02", "A-1-03"]
+        "A-1-01",
+        "A-1-02",
+        "A-1-03",
+    ]
 
 
 def test_search_by_room_name_phone_initials(services: Services) -> None:
     site = build_small_site(services)
     assert [a.account_no for a in services.accounts.search(ADMIN, "A-1-02")] == [
-        site.accounts["A-1-02"]]
+        site.accounts["A-1-02"]
+    ]
     assert [a.room_code for a in services.accounts.search(ADMIN, "李芳")] == ["A-1-02"]
     assert [a.room_code for a in services.accounts.search(ADMIN, "0003")] == ["A-1-03"]
     assert [a.room_code for a in services.accounts.search(ADMIN, "wxm")] == ["A-1-01"]
@@ -204,8 +228,12 @@ def test_tampered_row_is_detected(services: Services) -> None:
     services.cashier.top_up(ADMIN, acc, 1000, "cash", "a")
     services.cashier.top_up(ADMIN, acc, 2000, "cash", "b")
     with services.db.engine.begin() as conn:
-        conn.execute(text("UPDATE ledger_entries SET amount_fen = amount_fen + 1 "
-                          "WHERE id = (SELECT min(id) FROM ledger_entries)"))
+        conn.execute(
+            text(
+                "UPDATE ledger_entries SET amount_fen = amount_fen + 1 "
+                "WHERE id = (SELECT min(id) FROM ledger_entries)"
+            )
+        )
     report = verify_ledger(services.db)
     assert not report.ok
     assert {p.account_no for p in report.problems} == {acc}

@@ -32,7 +32,9 @@ op_strategy = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def shared_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Services, dict[str, str]]]:
+def shared_services(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Services, dict[str, str]]]:
     path: Path = tmp_path_factory.mktemp("inv") / "inv.db"
     db = Database(f"sqlite:///{path}")
     db.upgrade()
@@ -48,32 +50,55 @@ def _charge(services: Services, account_no: str, amount: int) -> None:
         acc = lock_account(uow.session, account_no=account_no, for_update=uow.for_update)
         from_subsidy = min(max(acc.subsidy_fen, 0), amount)
         if from_subsidy:
-            post(uow.session, acc, kind=EntryKind.ELECTRICITY_CHARGE,
-                 category=Category.ELECTRICITY, pocket=Pocket.SUBSIDY, amount_fen=-from_subsidy,
-                 operator_id=None)
+            post(
+                uow.session,
+                acc,
+                kind=EntryKind.ELECTRICITY_CHARGE,
+                category=Category.ELECTRICITY,
+                pocket=Pocket.SUBSIDY,
+                amount_fen=-from_subsidy,
+                operator_id=None,
+            )
             acc = lock_account(uow.session, account_no=account_no, for_update=uow.for_update)
         if amount - from_subsidy:
-            post(uow.session, acc, kind=EntryKind.ELECTRICITY_CHARGE,
-                 category=Category.ELECTRICITY, pocket=Pocket.CASH,
-                 amount_fen=-(amount - from_subsidy), operator_id=None)
+            post(
+                uow.session,
+                acc,
+                kind=EntryKind.ELECTRICITY_CHARGE,
+                category=Category.ELECTRICITY,
+                pocket=Pocket.CASH,
+                amount_fen=-(amount - from_subsidy),
+                operator_id=None,
+            )
         uow.commit()
 
 
 def _subsidy(services: Services, account_no: str, amount: int) -> None:
     with services.db.uow() as uow:
         acc = lock_account(uow.session, account_no=account_no, for_update=uow.for_update)
-        post(uow.session, acc, kind=EntryKind.SUBSIDY_GRANT, category=Category.SUBSIDY,
-             pocket=Pocket.SUBSIDY, amount_fen=amount, operator_id=None)
+        post(
+            uow.session,
+            acc,
+            kind=EntryKind.SUBSIDY_GRANT,
+            category=Category.SUBSIDY,
+            pocket=Pocket.SUBSIDY,
+            amount_fen=amount,
+            operator_id=None,
+        )
         uow.commit()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=st.lists(op_strategy, min_size=1, max_size=25))
 def test_balance_always_equals_sum_of_entries(
     shared_services: tuple[Services, dict[str, str]], ops: list[tuple[str, str, int]]
 ) -> None:
     services, accounts = shared_services
-    expected = {room: services.accounts.summary(ADMIN, accounts[room]).balance_fen for room in ROOMS}
+    expected = {
+        room: services.accounts.summary(ADMIN, accounts[room]).balance_fen for room in ROOMS
+    }
     booked: list[tuple[int, str, int]] = []  # (entry id, room, amount) that may be reversed
     for kind, room, amount in ops:
         acc = accounts[room]

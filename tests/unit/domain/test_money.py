@@ -22,8 +22,15 @@ from app.errors import InvalidAmountError
 
 @pytest.mark.parametrize(
     ("text", "fen"),
-    [("120", 12000), ("120.5", 12050), ("120.50", 12050), ("0.01", 1), ("¥1.00", 100),
-     (" 7 ", 700), ("-5.25", -525)],
+    [
+        ("120", 12000),
+        ("120.5", 12050),
+        ("120.50", 12050),
+        ("0.01", 1),
+        ("¥1.00", 100),
+        (" 7 ", 700),
+        ("-5.25", -525),
+    ],
 )
 def test_parse_yuan(text: str, fen: int) -> None:
     assert parse_yuan(text) == fen
@@ -79,8 +86,13 @@ def test_round_half_up_negative_is_symmetric() -> None:
 
 @pytest.mark.parametrize(
     ("fen", "text"),
-    [(0, "¥0.00"), (5, "¥0.05"), (123456, "¥1,234.56"), (-100, "-¥1.00"),
-     (10_000_001_001, "¥100,000,010.01")],
+    [
+        (0, "¥0.00"),
+        (5, "¥0.05"),
+        (123456, "¥1,234.56"),
+        (-100, "-¥1.00"),
+        (10_000_001_001, "¥100,000,010.01"),
+    ],
 )
 def test_format(fen: int, text: str) -> None:
     assert format_fen(fen) == text
