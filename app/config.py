@@ -20,7 +20,9 @@ RESOURCES_DIR = REPO_ROOT / "resources"
 def data_dir() -> Path:
     """The per-user data directory (database, logs, receipts, backups)."""
     override = os.environ.get(DATA_DIR_ENV)
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = (
+        Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -44,8 +44,9 @@ def _demo_db(args: argparse.Namespace) -> int:
     with db.engine.connect() as conn:
         if conn.execute(text("SELECT count(*) FROM rooms")).scalar_one():
             raise CliError("the database is not empty; demo-db needs an empty database")
-    counts = build_demo_database(db, seed=args.seed, history_days=args.days,
-                                 progress=lambda m: print(f"  {m}"))
+    counts = build_demo_database(
+        db, seed=args.seed, history_days=args.days, progress=lambda m: print(f"  {m}")
+    )
     summary = ", ".join(f"{k} {v}" for k, v in counts.items())
     print(f"demo site written in {time.monotonic() - started:.1f} s: {summary}")
     return 0
