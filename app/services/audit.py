@@ -7,11 +7,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from app.models.audit import AuditEntry  # noqa: F401  (registers the table)
-from app.models.base import Base, utcnow
+from app.models.base import utcnow
 from app.services.context import Actor
+from app.services.rawsql import RawStatement, db_json, db_time
 
-_INSERT = Base.metadata.tables["audit_entries"].insert()
+_INSERT = RawStatement(
+    "INSERT INTO audit_entries (at, operator_id, operator_login, action, target_type, target_id, "
+    "before, after, prev_hash, hash) VALUES (:at, :operator_id, :operator_login, :action, "
+    ":target_type, :target_id, :before, :after, '', '')"
+)
 
 
 def record(
@@ -25,18 +29,16 @@ def record(
     at: datetime | None = None,
 ) -> None:
     """Add an audit entry in the caller's transaction (so it commits or rolls back with it)."""
-    session.connection().execute(
-        _INSERT,
+    _INSERT.run(
+        session,
         {
-            "at": at or utcnow(),
+            "at": db_time(at or utcnow()),
             "operator_id": actor.operator_id,
             "operator_login": actor.login,
             "action": action,
             "target_type": target_type,
             "target_id": str(target_id),
-            "before": dict(before) if before is not None else None,
-            "after": dict(after) if after is not None else None,
-            "prev_hash": "",
-            "hash": "",
+            "before": db_json(session, dict(before) if before is not None else None),
+            "after": db_json(session, dict(after) if after is not None else None),
         },
     )

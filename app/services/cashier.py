@@ -25,19 +25,23 @@ from app.errors import (
     ValidationError,
 )
 from app.models.account import Account
-from app.models.base import Base
 from app.models.ledger import LedgerEntry, Receipt
 from app.models.site import Room
 from app.services import audit
 from app.services.context import Actor
 from app.services.dto import PostingResult
 from app.services.ledger import LockedAccount, draw_receipt_number, lock_account, post
+from app.services.rawsql import RawStatement
 from app.services.unit_of_work import Database
 
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 128
-_INSERT_RECEIPT = Base.metadata.tables["receipts"].insert()
+_INSERT_RECEIPT = RawStatement(
+    "INSERT INTO receipts (year, number, account_id, ledger_entry_id, amount_fen, channel, "
+    "operator_id, created_at, print_count) VALUES (:year, :number, :account_id, "
+    ":ledger_entry_id, :amount_fen, :channel, :operator_id, :created_at, 0)"
+)
 _RETRIES = 5
 
 
@@ -168,8 +172,8 @@ class CashierService:
                     )
                     year = posted.created_at.year
                     number = draw_receipt_number(s, year, for_update=uow.for_update)
-                    s.connection().execute(
-                        _INSERT_RECEIPT,
+                    _INSERT_RECEIPT.run(
+                        s,
                         {
                             "year": year,
                             "number": number,

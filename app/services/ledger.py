@@ -11,15 +11,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.enums import Pocket
 from app.errors import AccountNotFoundError
 from app.models.account import Account
-from app.models.base import Base, utcnow
+from app.models.base import utcnow
 from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
 from app.services.dto import LedgerProblem, LedgerReport
+from app.services.rawsql import RawStatement, db_scaled, db_time
 
 _ACCOUNT_COLS = (
     Account.id,
@@ -51,33 +52,34 @@ def _to_locked(row: Any) -> LockedAccount:
     return LockedAccount(*row)
 
 
-_accounts = Base.metadata.tables["accounts"]
-_entries = Base.metadata.tables["ledger_entries"]
-_seq = Base.metadata.tables["receipt_sequences"]
-
-# Statements are built once: building Core statements per call costs more than executing them.
-_LOCK_BY_NO = select(*_ACCOUNT_COLS).where(Account.account_no == bindparam("key"))
-_LOCK_BY_ID = select(*_ACCOUNT_COLS).where(Account.id == bindparam("key"))
-_LOCK_BY_NO_FU = _LOCK_BY_NO.with_for_update()
-_LOCK_BY_ID_FU = _LOCK_BY_ID.with_for_update()
-_INSERT_ENTRY = _entries.insert().returning(_entries.c.id)
-_MOVE_CASH = (
-    _accounts.update()
-    .where(_accounts.c.id == bindparam("aid"))
-    .values(cash_fen=_accounts.c.cash_fen + bindparam("amt"), version=_accounts.c.version + 1)
+_LOCK = (
+    "SELECT id, account_no, state, cash_fen, subsidy_fen, top_up_cap_fen, overdraft_limit_fen "
+    "FROM accounts WHERE "
 )
-_MOVE_SUBSIDY = (
-    _accounts.update()
-    .where(_accounts.c.id == bindparam("aid"))
-    .values(subsidy_fen=_accounts.c.subsidy_fen + bindparam("amt"), version=_accounts.c.version + 1)
+_LOCK_BY_NO = RawStatement(_LOCK + "account_no = :key")
+_LOCK_BY_ID = RawStatement(_LOCK + "id = :key")
+_LOCK_BY_NO_FU = RawStatement(_LOCK + "account_no = :key FOR UPDATE")
+_LOCK_BY_ID_FU = RawStatement(_LOCK + "id = :key FOR UPDATE")
+_INSERT_ENTRY = RawStatement(
+    "INSERT INTO ledger_entries (account_id, kind, category, pocket, amount_fen, "
+    "balance_after_fen, pocket_after_fen, operator_id, channel, reference, reason, "
+    "idempotency_key, request_fingerprint, reverses_entry_id, linked_entry_id, point_id, "
+    "quantity, created_at) VALUES (:account_id, :kind, :category, :pocket, :amount_fen, "
+    ":balance_after_fen, :pocket_after_fen, :operator_id, :channel, :reference, :reason, "
+    ":idempotency_key, :request_fingerprint, :reverses_entry_id, :linked_entry_id, :point_id, "
+    ":quantity, :created_at) RETURNING id"
 )
-_NEXT_RECEIPT = (
-    _seq.update()
-    .where(_seq.c.year == bindparam("y"))
-    .values(last_number=_seq.c.last_number + 1)
-    .returning(_seq.c.last_number)
+_MOVE_CASH = RawStatement(
+    "UPDATE accounts SET cash_fen = cash_fen + :amt, version = version + 1 WHERE id = :aid"
 )
-_FIRST_RECEIPT = _seq.insert()
+_MOVE_SUBSIDY = RawStatement(
+    "UPDATE accounts SET subsidy_fen = subsidy_fen + :amt, version = version + 1 WHERE id = :aid"
+)
+_NEXT_RECEIPT = RawStatement(
+    "UPDATE receipt_sequences SET last_number = last_number + 1 WHERE year = :y "
+    "RETURNING last_number"
+)
+_FIRST_RECEIPT = RawStatement("INSERT INTO receipt_sequences (year, last_number) VALUES (:y, 1)")
 
 
 def lock_account(
@@ -93,7 +95,7 @@ def lock_account(
         stmt, key = (_LOCK_BY_NO_FU if for_update else _LOCK_BY_NO), account_no
     else:
         stmt, key = (_LOCK_BY_ID_FU if for_update else _LOCK_BY_ID), account_id
-    row = session.connection().execute(stmt, {"key": key}).first()
+    row = stmt.one(session, {"key": key})
     if row is None:
         raise AccountNotFoundError(str(account_no if account_no is not None else account_id))
     return _to_locked(row)
@@ -147,9 +149,8 @@ def post(
     else:
         raise ValueError(f"unknown pocket {pocket!r}")
     created_at = at or utcnow()
-    conn = session.connection()
-    entry_id = conn.execute(
-        _INSERT_ENTRY,
+    row = _INSERT_ENTRY.one(
+        session,
         {
             "account_id": account.id,
             "kind": str(kind),
@@ -167,23 +168,24 @@ def post(
             "reverses_entry_id": reverses_entry_id,
             "linked_entry_id": linked_entry_id,
             "point_id": point_id,
-            "quantity": quantity,
-            "created_at": created_at,
+            "quantity": db_scaled(quantity),
+            "created_at": db_time(created_at),
         },
-    ).scalar_one()
-    conn.execute(move, {"aid": account.id, "amt": amount_fen})
+    )
+    assert row is not None
+    entry_id = int(row[0])
+    move.run(session, {"aid": account.id, "amt": amount_fen})
     return Posted(entry_id, cash, subsidy, created_at)
 
 
 def draw_receipt_number(session: Session, year: int, *, for_update: bool) -> int:
     """Next receipt number of ``year``, drawn inside the caller's transaction (no gaps)."""
-    conn = session.connection()
-    number = conn.execute(_NEXT_RECEIPT, {"y": year}).scalar_one_or_none()
-    if number is not None:
-        return int(number)
+    row = _NEXT_RECEIPT.one(session, {"y": year})
+    if row is not None:
+        return int(row[0])
     # First receipt of the year. Two desks may race to create the row: the loser's INSERT fails
     # on the primary key and its whole transaction is retried by the caller.
-    conn.execute(_FIRST_RECEIPT, {"year": year, "last_number": 1})
+    _FIRST_RECEIPT.run(session, {"y": year})
     return 1
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.db import create_db_engine, is_sqlite, make_session_factory, normalize_url
+from app.services.rawsql import forget_connection
 
 
 class Database:
@@ -49,15 +50,18 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        forget_connection(self.session)
         try:
             self.session.rollback()
         finally:
             self.session.close()
 
     def commit(self) -> None:
+        forget_connection(self.session)
         self.session.commit()
 
     def rollback(self) -> None:
+        forget_connection(self.session)
         self.session.rollback()
 
     @property
