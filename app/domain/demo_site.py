@@ -24,7 +24,7 @@ BUSES_PER_GATEWAY = 2  # bus 1: electricity, bus 2: water
 EPOCH = datetime(2026, 6, 1, tzinfo=UTC)  # all demo meters were installed (zero-based) then
 
 ENERGY_STEP = Decimal("0.01")
-VOLUME_STEP = Decimal("0.001")
+VOLUME_STEP = Decimal("0.01")  # CJ/T 188 DI 901F carries XXXXXX.XX m³
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def energy_at(site: DemoSite, meter: MeterSpec, at: datetime) -> Decimal:
 
 
 def volume_at(site: DemoSite, meter: MeterSpec, at: datetime) -> Decimal:
-    """The water meter's cumulative volume (m³, 3 decimals) at ``at``."""
+    """The water meter's cumulative volume (m³, 2 decimals, as CJ/T 188 reports it) at ``at``."""
     ph = _percent_hours_since_epoch(at, _room_type_of(meter, site), meter.phase_hours)
     m3 = ph * Decimal(meter.base_load_w) / Decimal(100_000)
     return _money_round_down(m3, VOLUME_STEP)
