@@ -9,9 +9,14 @@ from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
 from app.models.meter import MeasurementPoint, Meter, Tariff, TariffVersion
 from app.models.operator import Operator, Role, Setting, operator_buildings
 from app.models.reading import Reading
+from app.models.settlement import Lease, Notification, ParameterTemplate, SettlementState
 from app.models.site import Building, Floor, Occupancy, Room, Site, Tenant
 
 __all__ = [
+    "Lease",
+    "Notification",
+    "ParameterTemplate",
+    "SettlementState",
     "Account",
     "Alarm",
     "AuditEntry",

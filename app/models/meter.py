@@ -98,3 +98,9 @@ class MeasurementPoint(Base):
     billing_hold: Mapped[bool] = mapped_column(default=False)
     max_step: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # who opened the relay/valve (CTL-1, CTL-5): arrears | operator | protection; the policy
+    # only ever closes what it opened itself
+    trip_cause: Mapped[str | None] = mapped_column(String(16))
+    tripped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    trip_value: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))  # total at the trip
+    last_read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -19,6 +19,7 @@ class Reading(Base):
             "source IN ('auto', 'manual', 'swap_final', 'swap_initial', 'move_out', 'import')",
             name="source",
         ),
+        CheckConstraint("status IN ('ok', 'held', 'rejected', 'reset')", name="status"),
     )
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -30,3 +31,6 @@ class Reading(Base):
     meter_time: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(16), default="auto")
+    # ok: billable | held: anomaly awaiting a person (DEV-8) | rejected: ignored |
+    # reset: accepted as the start of a new segment (confirmed meter reset)
+    status: Mapped[str] = mapped_column(String(8), default="ok")

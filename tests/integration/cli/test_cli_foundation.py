@@ -40,7 +40,7 @@ def test_db_upgrade_creates_and_is_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     first = run("db", "upgrade", "--url", url)
     assert first.returncode == 0, first.stderr
-    assert "revision 0001" in first.stdout
+    assert "revision 0002" in first.stdout
     assert run("db", "upgrade", "--url", url).returncode == 0
     assert run("db", "current", "--url", url).returncode == 0
 
