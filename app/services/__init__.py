@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.cashier import CashierService
+from app.services.settings import SettingsService
 from app.services.unit_of_work import Database
 
 
@@ -14,10 +15,11 @@ class Services:
         self.db = db
         self.accounts = AccountService(db)
         self.cashier = CashierService(db)
+        self.settings = SettingsService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
         return cls(Database(url))
 
 
-__all__ = ["AccountService", "CashierService", "Database", "Services"]
+__all__ = ["AccountService", "CashierService", "Database", "Services", "SettingsService"]

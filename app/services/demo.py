@@ -47,6 +47,7 @@ from app.models import (
 )
 from app.services.accounts import name_initials
 from app.services.operators import hash_password
+from app.services.settings import DEFAULTS as SETTING_DEFAULTS
 from app.services.unit_of_work import Database
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ DEMO_OPERATORS = (
 )
 
 DEFAULT_SETTINGS: dict[str, object] = {
+    **SETTING_DEFAULTS,
     "site.name": "瑞信商业广场",
     "receipt.header": "瑞信商业广场物业管理处 存款凭条",
     "billing.cut_threshold_fen": 0,

@@ -1,0 +1,75 @@
+"""Business settings (site name, receipt header, thresholds, policy, channels …) kept in the
+``settings`` table as JSON values, with defaults in code. Secrets never live here (SEC-4): a
+setting may name a keyring entry, never hold its value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.permissions import Perm
+from app.models.base import utcnow
+from app.models.operator import Setting
+from app.services import audit
+from app.services.context import Actor
+from app.services.unit_of_work import Database
+
+DEFAULTS: dict[str, object] = {
+    "site.name": "水电统一收费监管平台",
+    "site.timezone": "Asia/Shanghai",
+    "receipt.header": "存款凭条",
+    "billing.cut_threshold_fen": 0,
+    "billing.restore_threshold_fen": 0,
+    "billing.property_fee_linkage": False,
+    "control.cut_water": False,
+    "control.protected_windows": {},
+    "alerts.warn_fen": 5000,
+    "alerts.urgent_fen": 1000,
+    "alerts.warn_days": None,
+    "alerts.urgent_days": None,
+    "collector.read_interval_s": 900,
+    "collector.reading_retention_days": 400,
+}
+
+
+def read_settings(session: Session, keys: Mapping[str, object] | None = None) -> dict[str, Any]:
+    """Every setting (defaults overlaid with stored values) inside the caller's transaction."""
+    out: dict[str, Any] = dict(DEFAULTS if keys is None else keys)
+    for key, value in session.execute(select(Setting.key, Setting.value)):
+        out[key] = value
+    return out
+
+
+def write_setting(session: Session, actor: Actor, key: str, value: object) -> None:
+    row = session.get(Setting, key)
+    before = None if row is None else row.value
+    if row is None:
+        session.add(Setting(key=key, value=value, updated_at=utcnow()))
+    else:
+        row.value = value
+        row.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session, actor, "settings.set", "setting", key, {"value": before}, {"value": value}
+    )
+
+
+class SettingsService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def all(self) -> dict[str, Any]:
+        with self.db.uow() as uow:
+            return read_settings(uow.session)
+
+    def get(self, key: str, default: object = None) -> Any:
+        return self.all().get(key, DEFAULTS.get(key, default))
+
+    def set(self, actor: Actor, key: str, value: object) -> None:
+        actor.require(Perm.SETTINGS)
+        with self.db.uow() as uow:
+            write_setting(uow.session, actor, key, value)
+            uow.commit()
