@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, ScaledDecimal, UtcDateTime, utcnow
@@ -20,6 +28,7 @@ class Reading(Base):
             name="source",
         ),
         CheckConstraint("status IN ('ok', 'held', 'rejected', 'reset')", name="status"),
+        Index("ix_readings_point_time", "point_id", "meter_time"),
     )
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True

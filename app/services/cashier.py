@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain.calendar import local_date
 from app.domain.enums import TOP_UP_CHANNELS, AccountState, Category, Channel, EntryKind, Pocket
 from app.domain.money import check_amount_fen
 from app.domain.permissions import Perm
@@ -170,7 +171,7 @@ class CashierService:
                         request_fingerprint=fingerprint,
                         at=at,
                     )
-                    year = posted.created_at.year
+                    year = local_date(posted.created_at).year  # the site's calendar year
                     number = draw_receipt_number(s, year, for_update=uow.for_update)
                     _INSERT_RECEIPT.run(
                         s,

@@ -46,7 +46,7 @@ class RawStatement:
         dbapi = dialect.loaded_dbapi
         try:
             if is_sqlite:
-                cursor.execute(self.qmark, [params[n] for n in self.names])
+                cursor.execute(self.qmark, [_sqlite_value(params[n]) for n in self.names])
             else:
                 cursor.execute(self.pyformat, dict(params))
         except dbapi.Error as exc:
@@ -67,6 +67,15 @@ class RawStatement:
 
     def run(self, session: Session, params: Mapping[str, Any]) -> None:
         self.execute(session, params).close()
+
+
+def _sqlite_value(value: Any) -> Any:
+    """Datetimes as SQLAlchemy's SQLite dialect stores them (``YYYY-MM-DD HH:MM:SS.ffffff``):
+    the driver's own adapter drops a zero fraction, and the text would then compare differently
+    with values written through SQLAlchemy (a row at exactly midnight would sort before it)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
 
 
 def db_time(value: datetime) -> datetime:

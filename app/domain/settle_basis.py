@@ -1,0 +1,187 @@
+"""The compact reading basis of a point's charge-to-date (BILL-2, BILL-3).
+
+:func:`app.domain.billing.charge_to_date` depends only on a few readings of the period: the
+opening reading (last at or before the billing window's start), the first and last reading of
+each meter segment (swap, confirmed reset), the last reading at or before each price change and
+the latest. A :class:`Basis` keeps exactly those, so that settling a new reading costs the same
+on the 1st and on the 30th of the month, and the settlement state row stays small.
+
+``extend`` is the only way a basis grows; a basis rebuilt from all readings of the window (one
+``extend`` per reading) equals the basis grown reading by reading, and the charge computed from
+either equals the charge computed from every reading (tested under hypothesis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+
+from app.domain.billing import MeterReading, Segment
+from app.domain.calendar import require_utc
+from app.domain.tariffs import BillingPeriod, Tariff
+
+DEFAULT_MODULUS = Decimal(10) ** 6  # XXXXXX.XX registers of DL/T 645 and CJ/T 188 meters
+
+
+@dataclass(frozen=True)
+class PointReading:
+    """One accepted read of a point: every register at one meter time, from one meter.
+    ``starts_segment``: a new meter (swap) or a confirmed reset starts a new segment."""
+
+    meter_time: datetime
+    meter_id: int
+    values: Mapping[str, Decimal]
+    starts_segment: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "meter_time", require_utc(self.meter_time, "meter_time"))
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def as_meter_reading(self) -> MeterReading:
+        return MeterReading(self.meter_time, self.values)
+
+
+@dataclass(frozen=True)
+class BasisSegment:
+    meter_id: int
+    readings: tuple[PointReading, ...]
+    modulus: Decimal = DEFAULT_MODULUS
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The readings that decide the charge of ``period`` from ``window_start`` on (the later of
+    the period start and the account's move-in)."""
+
+    period: BillingPeriod
+    window_start: datetime
+    segments: tuple[BasisSegment, ...] = field(default=())
+
+    @property
+    def last(self) -> PointReading | None:
+        return self.segments[-1].readings[-1] if self.segments else None
+
+    def to_segments(self) -> list[Segment]:
+        return [
+            Segment(tuple(r.as_meter_reading() for r in s.readings), s.modulus)
+            for s in self.segments
+        ]
+
+
+def start_basis(
+    period: BillingPeriod,
+    window_start: datetime,
+    opening: PointReading | None,
+    modulus: Decimal = DEFAULT_MODULUS,
+) -> Basis:
+    """An empty basis whose first segment starts at ``opening`` (the last accepted reading at or
+    before ``window_start``), if there is one."""
+    segments = () if opening is None else (BasisSegment(opening.meter_id, (opening,), modulus),)
+    return Basis(period, require_utc(window_start, "window_start"), segments)
+
+
+def _needed(previous: PointReading, nxt: PointReading, change_times: Sequence[datetime]) -> bool:
+    """Whether ``previous`` is the last reading at or before a price change (so the split
+    between old and new price depends on it) given that ``nxt`` follows it."""
+    return any(previous.meter_time <= t < nxt.meter_time for t in change_times)
+
+
+def extend(
+    basis: Basis,
+    tariff: Tariff,
+    reading: PointReading,
+    modulus: Decimal = DEFAULT_MODULUS,
+) -> Basis:
+    """The basis with ``reading`` (later than every reading so far, inside the period) added and
+    readings that no longer matter dropped."""
+    last = basis.last
+    if last is not None and reading.meter_time <= last.meter_time:
+        raise ValueError("readings must be added in meter-time order")
+    if not basis.period.contains(reading.meter_time):
+        raise ValueError(f"reading at {reading.meter_time} is outside {basis.period.label}")
+    segments = list(basis.segments)
+    new_segment = (
+        not segments or reading.starts_segment or segments[-1].meter_id != reading.meter_id
+    )
+    if new_segment:
+        segments.append(BasisSegment(reading.meter_id, (reading,), modulus))
+        return Basis(basis.period, basis.window_start, tuple(segments))
+    seg = segments[-1]
+    kept = list(seg.readings)
+    previous = kept[-1]
+    if len(kept) >= 2 and not _needed(previous, reading, tariff.change_times_in(basis.period)):
+        # A register missing from the new read keeps its previous value in the segment; carry
+        # it so that dropping ``previous`` loses nothing.
+        carried = {k: v for k, v in previous.values.items() if k not in reading.values}
+        if carried:
+            reading = PointReading(
+                reading.meter_time,
+                reading.meter_id,
+                {**carried, **reading.values},
+                reading.starts_segment,
+            )
+        kept.pop()
+    kept.append(reading)
+    segments[-1] = BasisSegment(seg.meter_id, tuple(kept), seg.modulus)
+    return Basis(basis.period, basis.window_start, tuple(segments))
+
+
+# --- storage: a small JSON document in settlement_states.basis ------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return require_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _from_iso(text: str) -> datetime:
+    from datetime import UTC
+
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+def encode(basis: Basis) -> dict[str, object]:
+    return {
+        "window_start": _iso(basis.window_start),
+        "segments": [
+            {
+                "meter": s.meter_id,
+                "modulus": str(s.modulus),
+                "readings": [
+                    [_iso(r.meter_time), {k: str(v) for k, v in r.values.items()}]
+                    for r in s.readings
+                ],
+            }
+            for s in basis.segments
+        ],
+    }
+
+
+def decode(period: BillingPeriod, doc: Mapping[str, object]) -> Basis:
+    """The basis stored by :func:`encode`; raises ``ValueError`` on a damaged document (the
+    caller then rebuilds from the readings)."""
+    try:
+        window_start = _from_iso(str(doc["window_start"]))
+        raw_segments = doc["segments"]
+        if not isinstance(raw_segments, list):
+            raise ValueError("segments is not a list")
+        segments: list[BasisSegment] = []
+        for raw in raw_segments:
+            meter_id = int(raw["meter"])
+            readings = tuple(
+                PointReading(
+                    _from_iso(t),
+                    meter_id,
+                    {k: Decimal(v) for k, v in values.items()},
+                    i == 0,
+                )
+                for i, (t, values) in enumerate(raw["readings"])
+            )
+            if not readings:
+                raise ValueError("empty segment")
+            segments.append(BasisSegment(meter_id, readings, Decimal(raw["modulus"])))
+    except (KeyError, TypeError, ArithmeticError) as exc:
+        raise ValueError(f"damaged settlement basis: {exc}") from exc
+    return Basis(period, window_start, tuple(segments))

@@ -1,0 +1,573 @@
+"""Settlement (BILL-2, BILL-3): readings → charges on the tenant's unified account.
+
+For each point the charge-to-date of the current tier period is computed from the readings
+(``app/domain/billing.py``) and only the difference to what the period has already been charged
+is booked, subsidy pocket first (ACC-2). The ledger entries carry
+``reference = settle:<point>:<account>:<period>``, so what a period has been charged is always
+recoverable from the ledger; ``settlement_states`` caches it together with the compact reading
+basis (``app/domain/settle_basis.py``) and is written in the same transaction as the entries.
+A crash at any point rolls back both; the next run computes the same charge-to-date and books
+only what is missing — every unit exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.billing import allocate_charge, charge_to_date
+from app.domain.enums import Category, EntryKind, Pocket
+from app.domain.errors_billing import BillingError
+from app.domain.settle_basis import (
+    Basis,
+    PointReading,
+    decode,
+    encode,
+    extend,
+    start_basis,
+)
+from app.domain.tariffs import TOTAL, BillingPeriod, Tariff, parse_tariff
+from app.models.account import Account
+from app.models.ledger import LedgerEntry
+from app.models.meter import MeasurementPoint
+from app.models.meter import Tariff as TariffRow
+from app.models.meter import TariffVersion as TariffVersionRow
+from app.models.reading import Reading
+from app.models.settlement import SettlementState
+from app.models.site import Occupancy
+from app.services import ledger
+from app.services.rawsql import RawStatement, db_json, db_scaled, db_time
+from app.services.readings import ACCEPTED, IngestOutcome, RawRead, ingest
+from app.services.unit_of_work import Database
+
+_SETTLED_KINDS = {
+    "electricity": (EntryKind.ELECTRICITY_CHARGE, Category.ELECTRICITY),
+    "water": (EntryKind.WATER_CHARGE, Category.WATER),
+    "hot_water": (EntryKind.WATER_CHARGE, Category.WATER),
+}
+
+_INSERT_STATE = RawStatement(
+    "INSERT INTO settlement_states (point_id, account_id, period_start, period_end, "
+    "period_label, charged_fen, quantity, basis, last_reading_at, tariff_stamp, updated_at) "
+    "VALUES (:pid, :aid, :ps, :pe, :label, :charged, :qty, :basis, :last, :stamp, :now)"
+)
+_UPDATE_STATE = RawStatement(
+    "UPDATE settlement_states SET account_id = :aid, period_start = :ps, period_end = :pe, "
+    "period_label = :label, charged_fen = :charged, quantity = :qty, basis = :basis, "
+    "last_reading_at = :last, tariff_stamp = :stamp, updated_at = :now WHERE point_id = :pid"
+)
+
+
+def reference(point_id: int, account_id: int, period: BillingPeriod) -> str:
+    return f"settle:{point_id}:{account_id}:{period.label}"
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class SettleReport:
+    points: int = 0  # points whose charge-to-date was computed
+    booked_fen: int = 0  # sum of the charges booked (positive = charged)
+    entries: int = 0
+    rebuilt: int = 0  # points recomputed from the stored readings
+    skipped: int = 0  # no account, no tariff, on hold
+    errors: tuple[str, ...] = ()
+    accounts: frozenset[int] = frozenset()  # accounts whose balance changed
+
+
+@dataclass
+class _Point:
+    id: int
+    utility: str
+    tariff_id: int | None
+    billing_hold: bool
+    account_id: int | None = None
+    move_in: datetime | None = None
+
+
+@dataclass
+class _State:
+    account_id: int | None
+    period_start: datetime
+    charged_fen: int
+    quantity: Decimal
+    basis: Mapping[str, object]
+    last_reading_at: datetime | None
+    tariff_stamp: str
+    exists: bool = True
+
+    def moment_inside(self) -> datetime:
+        """A meter time inside the stored period (its start itself belongs to the previous
+        period: periods cover ``start < t <= end``)."""
+        return self.period_start + timedelta(seconds=1)
+
+
+@dataclass
+class _Posting:
+    account_id: int
+    point_id: int
+    kind: str
+    category: str
+    amount_fen: int  # positive: a charge
+    quantity: Decimal
+    reference: str
+
+
+@dataclass
+class _Cycle:
+    """Everything loaded once per settlement run."""
+
+    tariffs: dict[int, tuple[Tariff, str]] = field(default_factory=dict)
+
+
+def load_tariffs(session: Session, tz: str = "Asia/Shanghai") -> dict[int, tuple[Tariff, str]]:
+    """Every tariff parsed, with a stamp that changes whenever a version is added or edited."""
+    out: dict[int, tuple[Tariff, str]] = {}
+    versions: dict[int, list[Any]] = defaultdict(list)
+    for v in session.scalars(select(TariffVersionRow).order_by(TariffVersionRow.id)):
+        versions[v.tariff_id].append(v)
+    for t in session.scalars(select(TariffRow)):
+        rows = versions.get(t.id)
+        if not rows:
+            continue
+        tariff = parse_tariff(
+            t.kind,
+            [(_aware(v.effective_from), v.params, v.monthly_fixed_fen) for v in rows],
+            tz=tz,
+            code=t.code,
+        )
+        stamp_src = json.dumps(
+            [[v.id, v.effective_from.isoformat(), v.params, v.monthly_fixed_fen] for v in rows],
+            sort_keys=True,
+            default=str,
+        )
+        out[t.id] = (tariff, hashlib.sha256(stamp_src.encode()).hexdigest()[:32])
+    return out
+
+
+def _load_points(session: Session, point_ids: Sequence[int]) -> dict[int, _Point]:
+    points: dict[int, _Point] = {}
+    room_of: dict[int, int] = {}
+    for i in range(0, len(point_ids), 500):
+        chunk = point_ids[i : i + 500]
+        for pid, room_id, utility, tariff_id, hold in session.execute(
+            select(
+                MeasurementPoint.id,
+                MeasurementPoint.room_id,
+                MeasurementPoint.utility,
+                MeasurementPoint.tariff_id,
+                MeasurementPoint.billing_hold,
+            ).where(MeasurementPoint.id.in_(chunk))
+        ):
+            points[pid] = _Point(pid, utility, tariff_id, bool(hold))
+            if room_id is not None:
+                room_of[pid] = room_id
+    rooms = sorted(set(room_of.values()))
+    account_of_room: dict[int, tuple[int, datetime]] = {}
+    for i in range(0, len(rooms), 500):
+        for acc_id, room_id, move_in in session.execute(
+            select(Account.id, Account.room_id, Occupancy.move_in)
+            .join(Occupancy, Occupancy.id == Account.occupancy_id)
+            .where(
+                Account.room_id.in_(rooms[i : i + 500]),
+                Account.state != "closed",
+                Occupancy.active.is_(True),
+            )
+        ):
+            account_of_room[room_id] = (acc_id, _aware(move_in))
+    for pid, room_id in room_of.items():
+        found = account_of_room.get(room_id)
+        if found is not None:
+            points[pid].account_id, points[pid].move_in = found
+    return points
+
+
+def _load_states(session: Session, point_ids: Sequence[int]) -> dict[int, _State]:
+    states: dict[int, _State] = {}
+    for i in range(0, len(point_ids), 500):
+        for row in session.scalars(
+            select(SettlementState).where(SettlementState.point_id.in_(point_ids[i : i + 500]))
+        ):
+            states[row.point_id] = _State(
+                row.account_id,
+                _aware(row.period_start),
+                row.charged_fen,
+                row.quantity,
+                row.basis,
+                None if row.last_reading_at is None else _aware(row.last_reading_at),
+                row.tariff_stamp,
+            )
+    return states
+
+
+def _readings_after(session: Session, point_id: int, after: datetime | None) -> list[PointReading]:
+    """Accepted reads of a point (all registers of one meter time together), oldest first; with
+    ``after``: the last one at or before it, then every later one."""
+    q = select(
+        Reading.meter_time,
+        Reading.meter_id,
+        Reading.register,
+        Reading.value,
+        Reading.status,
+        Reading.source,
+    ).where(Reading.point_id == point_id, Reading.status.in_(ACCEPTED))
+    if after is not None:
+        opening_time = session.scalar(
+            select(func.max(Reading.meter_time)).where(
+                Reading.point_id == point_id,
+                Reading.status.in_(ACCEPTED),
+                Reading.meter_time <= after,
+            )
+        )
+        if opening_time is not None:
+            q = q.where(Reading.meter_time >= opening_time)
+        else:
+            q = q.where(Reading.meter_time > after)
+    grouped: dict[datetime, tuple[int, dict[str, Decimal], bool]] = {}
+    for t, meter_id, register, value, status, source in session.execute(
+        q.order_by(Reading.meter_time)
+    ):
+        entry = grouped.setdefault(t, (meter_id, {}, False))
+        entry[1][register] = value
+        if status == "reset" or source == "swap_initial":
+            grouped[t] = (entry[0], entry[1], True)
+    return [
+        PointReading(_aware(t), meter_id, values, starts)
+        for t, (meter_id, values, starts) in sorted(grouped.items())
+    ]
+
+
+def _charged_in_ledger(session: Session, ref: str) -> tuple[int, Decimal]:
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(LedgerEntry.amount_fen), 0),
+            func.sum(LedgerEntry.quantity),
+        ).where(LedgerEntry.reference == ref)
+    ).one()
+    qty = row[1] if isinstance(row[1], Decimal) else Decimal(row[1] or 0).scaleb(-4)
+    return -int(row[0]), qty
+
+
+class SettlementEngine:
+    """One settlement run inside the caller's transaction."""
+
+    def __init__(self, session: Session, tariffs: Mapping[int, tuple[Tariff, str]]) -> None:
+        self.session = session
+        self.tariffs = tariffs
+        self.postings: list[_Posting] = []
+        self.rebuilt = 0
+        self.skipped = 0
+        self.errors: list[str] = []
+        self.computed = 0
+
+    def _rebuild_period(
+        self, point: _Point, tariff: Tariff, period: BillingPeriod, account_id: int
+    ) -> tuple[Basis, int, Decimal]:
+        window_start = period.start
+        if point.move_in is not None and point.move_in > window_start:
+            window_start = point.move_in
+        reads = _readings_after(self.session, point.id, window_start)
+        opening = reads[0] if reads and reads[0].meter_time <= window_start else None
+        basis = start_basis(period, window_start, opening)
+        for r in reads[1:] if opening is not None else reads:
+            if r.meter_time > period.end:
+                break
+            basis = extend(basis, tariff, r)
+        charged, qty = _charged_in_ledger(self.session, reference(point.id, account_id, period))
+        return basis, charged, qty
+
+    def _book(
+        self,
+        point: _Point,
+        tariff: Tariff,
+        basis: Basis,
+        charged: int,
+        qty: Decimal,
+        account_id: int,
+    ) -> tuple[int, Decimal]:
+        bill = charge_to_date(tariff, basis.to_segments(), basis.period)
+        self.computed += 1
+        delta = bill.delta_fen(charged)
+        total_qty = bill.consumption.get(TOTAL, Decimal(0))
+        if delta:
+            kind, category = _SETTLED_KINDS.get(
+                point.utility, (EntryKind.ELECTRICITY_CHARGE, Category.ELECTRICITY)
+            )
+            self.postings.append(
+                _Posting(
+                    account_id,
+                    point.id,
+                    kind,
+                    category,
+                    delta,
+                    total_qty - qty,
+                    reference(point.id, account_id, basis.period),
+                )
+            )
+        return bill.total_fen, total_qty
+
+    def settle_point(
+        self,
+        point: _Point,
+        state: _State | None,
+        new: Sequence[PointReading] | None,
+    ) -> _State | None:
+        """The point's new state (``None``: nothing to keep). ``new``: readings just accepted
+        (the fast path); ``None``: recompute from the stored readings."""
+        if point.billing_hold or point.account_id is None or point.tariff_id is None:
+            self.skipped += 1
+            return None
+        entry = self.tariffs.get(point.tariff_id)
+        if entry is None:
+            self.skipped += 1
+            return None
+        tariff, stamp = entry
+        account_id = point.account_id
+        basis: Basis | None = None
+        charged, qty = 0, Decimal(0)
+        fast = (
+            new is not None
+            and state is not None
+            and state.tariff_stamp == stamp
+            and state.account_id == account_id
+            and state.last_reading_at is not None
+            and all(r.meter_time > state.last_reading_at for r in new)
+        )
+        if fast and state is not None and new is not None:
+            try:
+                basis = decode(tariff.period_containing(state.moment_inside()), state.basis)
+            except ValueError:
+                basis = None
+            if basis is not None:
+                charged, qty = state.charged_fen, state.quantity
+                for r in sorted(new, key=lambda x: x.meter_time):
+                    if not basis.period.contains(r.meter_time):
+                        period = tariff.period_containing(r.meter_time)
+                        basis = start_basis(period, period.start, basis.last)
+                        charged, qty = 0, Decimal(0)
+                    basis = extend(basis, tariff, r)
+        if basis is None:
+            self.rebuilt += 1
+            latest = self.session.scalar(
+                select(func.max(Reading.meter_time)).where(
+                    Reading.point_id == point.id,
+                    Reading.status.in_(ACCEPTED),
+                )
+            )
+            if latest is None:
+                return None
+            latest_t = _aware(latest)
+            current = tariff.period_containing(latest_t)
+            # late readings may change an earlier period: settle those first
+            if new:
+                for period in sorted(
+                    {tariff.period_containing(r.meter_time) for r in new} - {current},
+                    key=lambda p: p.start,
+                ):
+                    b, c, q = self._rebuild_period(point, tariff, period, account_id)
+                    if b.last is not None:
+                        self._book(point, tariff, b, c, q, account_id)
+            basis, charged, qty = self._rebuild_period(point, tariff, current, account_id)
+        if basis.last is None:
+            return None
+        total_fen, total_qty = self._book(point, tariff, basis, charged, qty, account_id)
+        return _State(
+            account_id,
+            basis.period.start,
+            total_fen,
+            total_qty,
+            encode(basis),
+            basis.last.meter_time,
+            stamp,
+            exists=state is not None,
+        )
+
+
+def settle(
+    session: Session,
+    *,
+    new_readings: Mapping[int, Sequence[PointReading]] | None = None,
+    point_ids: Iterable[int] | None = None,
+    tariffs: Mapping[int, tuple[Tariff, str]] | None = None,
+    now: datetime | None = None,
+) -> SettleReport:
+    """Settle points in the caller's transaction.
+
+    ``new_readings``: point → reads accepted by ingestion in this transaction (fast path).
+    ``point_ids``: points to bring up to date from their stored readings (catch-up after a
+    restart, a resolved hold, a tariff change); both may be given.
+    """
+    now = now or datetime.now(UTC)
+    tariffs = tariffs if tariffs is not None else load_tariffs(session)
+    new_readings = new_readings or {}
+    wanted = sorted(set(new_readings) | set(point_ids or ()))
+    points = _load_points(session, wanted)
+    states = _load_states(session, wanted)
+    engine = SettlementEngine(session, tariffs)
+    new_states: dict[int, _State] = {}
+    errors: list[str] = []
+    for pid in wanted:
+        point = points.get(pid)
+        if point is None:
+            continue
+        try:
+            result = engine.settle_point(point, states.get(pid), new_readings.get(pid))
+        except BillingError as exc:
+            errors.append(f"计量点 {pid}: {exc}")
+            continue
+        if result is not None:
+            new_states[pid] = result
+    booked, entries, accounts = _post(session, engine.postings, now)
+    for pid, st in new_states.items():
+        params = {
+            "pid": pid,
+            "aid": st.account_id,
+            "ps": db_time(st.period_start),
+            "pe": None,
+            "label": "",
+            "charged": st.charged_fen,
+            "qty": db_scaled(st.quantity),
+            "basis": db_json(session, dict(st.basis)),
+            "last": None if st.last_reading_at is None else db_time(st.last_reading_at),
+            "stamp": st.tariff_stamp,
+            "now": db_time(now),
+        }
+        point = points[pid]
+        assert point.tariff_id is not None
+        period = tariffs[point.tariff_id][0].period_containing(st.moment_inside())
+        params["pe"] = db_time(period.end)
+        params["label"] = period.label
+        (_UPDATE_STATE if st.exists else _INSERT_STATE).run(session, params)
+    return SettleReport(
+        points=engine.computed,
+        booked_fen=booked,
+        entries=entries,
+        rebuilt=engine.rebuilt,
+        skipped=engine.skipped,
+        errors=tuple(errors),
+        accounts=frozenset(accounts),
+    )
+
+
+def _post(
+    session: Session, postings: Sequence[_Posting], now: datetime
+) -> tuple[int, int, set[int]]:
+    by_account: dict[int, list[_Posting]] = defaultdict(list)
+    for p in postings:
+        by_account[p.account_id].append(p)
+    booked = entries = 0
+    for account_id in sorted(by_account):  # one lock order for every writer
+        account = ledger.lock_account(
+            session, account_id=account_id, for_update=not _is_sqlite(session)
+        )
+        for p in by_account[account_id]:
+            parts: list[tuple[str, int]] = []
+            if p.amount_fen > 0:
+                split = allocate_charge(p.amount_fen, account.subsidy_fen)
+                if split.subsidy_fen:
+                    parts.append((Pocket.SUBSIDY, -split.subsidy_fen))
+                if split.cash_fen:
+                    parts.append((Pocket.CASH, -split.cash_fen))
+            else:  # a late reading moved a price split point: the correction goes back to cash
+                parts.append((Pocket.CASH, -p.amount_fen))
+            for i, (pocket, amount) in enumerate(parts):
+                posted = ledger.post(
+                    session,
+                    account,
+                    kind=p.kind,
+                    category=p.category,
+                    pocket=pocket,
+                    amount_fen=amount,
+                    operator_id=None,
+                    channel="system",
+                    reference=p.reference,
+                    point_id=p.point_id,
+                    quantity=p.quantity if i == 0 else None,
+                    at=now,
+                )
+                account = ledger.LockedAccount(
+                    account.id,
+                    account.account_no,
+                    account.state,
+                    posted.cash_fen,
+                    posted.subsidy_fen,
+                    account.top_up_cap_fen,
+                    account.overdraft_limit_fen,
+                )
+                entries += 1
+            booked += p.amount_fen
+    return booked, entries, set(by_account)
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+class SettlementService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def settle_pending(self, now: datetime | None = None) -> SettleReport:
+        """Bring every point whose latest accepted reading is not yet settled up to date (the
+        catch-up after a restart, a resolved hold or a tariff change)."""
+        with self.db.uow() as uow:
+            s = uow.session
+            latest = (
+                select(Reading.point_id, func.max(Reading.meter_time).label("t"))
+                .where(Reading.status.in_(ACCEPTED))
+                .group_by(Reading.point_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(latest.c.point_id)
+                .outerjoin(SettlementState, SettlementState.point_id == latest.c.point_id)
+                .where(
+                    (SettlementState.point_id.is_(None))
+                    | (SettlementState.last_reading_at < latest.c.t)
+                )
+            ).all()
+            report = settle(s, point_ids=[r[0] for r in rows], now=now)
+            uow.commit()
+            return report
+
+    def record(
+        self, reads: Sequence[RawRead], now: datetime | None = None
+    ) -> tuple[list[IngestOutcome], SettleReport]:
+        """Ingest and settle one batch of reads in one transaction."""
+        with self.db.uow() as uow:
+            result = ingest_and_settle(uow.session, reads, now=now)
+            uow.commit()
+            return result
+
+
+def ingest_and_settle(
+    session: Session,
+    reads: Sequence[RawRead],
+    *,
+    now: datetime | None = None,
+    tariffs: Mapping[int, tuple[Tariff, str]] | None = None,
+) -> tuple[list[IngestOutcome], SettleReport]:
+    """Store a batch of reads and settle the points they moved, in the caller's transaction
+    (so a crash leaves either both or neither)."""
+    now = now or datetime.now(UTC)
+    outcomes = ingest(session, reads, now)
+    accepted: dict[int, list[PointReading]] = defaultdict(list)
+    for o in outcomes:
+        if o.accepted is not None and o.status == "ok":
+            accepted[o.point_id].append(o.accepted)
+    first_points = [o.point_id for o in outcomes if o.status == "first"]
+    report = settle(
+        session, new_readings=accepted, point_ids=first_points, tariffs=tariffs, now=now
+    )
+    return outcomes, report
