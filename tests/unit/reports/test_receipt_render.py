@@ -100,9 +100,7 @@ def test_long_names_wrap_inside_the_paper(layout: str, tmp_path: Path) -> None:
 
 def test_layouts_have_their_paper_sizes(tmp_path: Path) -> None:
     mm = 72 / 25.4
-    sizes = {
-        layout: pdf_words(render_receipt(DATA, layout), tmp_path)[0] for layout in LAYOUTS
-    }
+    sizes = {layout: pdf_words(render_receipt(DATA, layout), tmp_path)[0] for layout in LAYOUTS}
     assert sizes["thermal80"].width == pytest.approx(80 * mm, abs=0.5)
     assert 60 * mm < sizes["thermal80"].height < 200 * mm  # cut after the content
     assert (sizes["a5"].width, sizes["a5"].height) == (
