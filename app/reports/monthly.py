@@ -65,7 +65,7 @@ _KIND_KEYS: dict[str, str] = {
     EntryKind.TRANSFER_OUT: "transfer",
 }
 
-MONEY_FORMAT = '"¥"#,##0.00;[Red]-"¥"#,##0.00'
+MONEY_FORMAT = '"¥"#,##0.00;[Red]-"¥"#,##0.00;"-"'  # zero as "-", as accountants write it
 QUANTITY_FORMAT = "#,##0.00##"
 _QUANTITY_PLACES = Decimal("0.0001")
 SIGN_NOTE = (
@@ -331,6 +331,13 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+_CHART_WIDTH_CM = 16
+_CHART_HEIGHT_CM = 8
+# rows a chart covers (default rows are 15 pt ≈ 0.53 cm) plus a gap: charts are stacked, since
+# column widths (and so where a chart beside another would end) differ between Excel and others
+_CHART_ROWS = 18
+
+
 def _add_chart(
     ws: Worksheet, title: str, y_title: str, col: int, first: int, last: int, anchor: str
 ) -> None:
@@ -347,8 +354,8 @@ def _add_chart(
     data = Reference(ws, min_col=col, min_row=first - 1, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
-    chart.width = 16
-    chart.height = 8
+    chart.width = _CHART_WIDTH_CM
+    chart.height = _CHART_HEIGHT_CM
     ws.add_chart(chart, anchor)
 
 
@@ -386,7 +393,7 @@ def render_monthly(report: MonthlyReport) -> bytes:
         )  # fmt: skip
         _add_chart(
             summary, "各楼栋用水量", "m³", offset + keys.index("water_m3"),
-            first, last, f"J{chart_row}",
+            first, last, f"B{chart_row + _CHART_ROWS}",
         )  # fmt: skip
 
     for b in report.buildings:
@@ -431,6 +438,10 @@ def _write_reconciliation(ws: Worksheet, report: MonthlyReport, row: int) -> Non
             if i == 1:
                 cell.font = _BOLD
                 cell.fill = _HEADER_FILL
+            # the summary's narrow columns (账户数) must still show these sums, not ###
+            letter = get_column_letter(col)
+            current = ws.column_dimensions[letter].width or 8
+            ws.column_dimensions[letter].width = max(current, _text_width(value) + 2)
     result = "一致（精确到分）" if report.reconciled else "不一致，请运行 ledger verify 检查台账"
     ws.cell(row=row + len(lines) + 1, column=1, value=f"核对结果：{result}").font = _BOLD
     ws.cell(row=row + len(lines) + 2, column=1, value=SIGN_NOTE)
