@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "app.cli.demo",
     "app.cli.desktop",
     "app.cli.account",
+    "app.cli.report",
     "app.cli.frame",
     "app.cli.meter",
     "app.cli.bus",

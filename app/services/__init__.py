@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.cashier import CashierService
+from app.services.receipts import ReceiptService
+from app.services.reports import ReportService
 from app.services.settings import SettingsService
 from app.services.unit_of_work import Database
 
@@ -16,10 +18,20 @@ class Services:
         self.accounts = AccountService(db)
         self.cashier = CashierService(db)
         self.settings = SettingsService(db)
+        self.receipts = ReceiptService(db)
+        self.reports = ReportService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
         return cls(Database(url))
 
 
-__all__ = ["AccountService", "CashierService", "Database", "Services", "SettingsService"]
+__all__ = [
+    "AccountService",
+    "CashierService",
+    "Database",
+    "ReceiptService",
+    "ReportService",
+    "Services",
+    "SettingsService",
+]
