@@ -19,7 +19,7 @@ import re
 import ssl
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
@@ -106,6 +106,10 @@ STAFF_SUBJECT = "【{site}】告警：{label}"
 
 NO_CHANNEL = "none"  # channel of the row stored when nothing is configured (state skipped)
 MAX_DEDUP_KEY = 120  # leaves room for the "#channel:n" suffixes inside the 160-char column
+# A claim lasts at least this many times the slowest channel timeout; a message is sent only
+# while at least SEND_BUDGET_PER_TIMEOUT timeouts of its lease remain (else it is released).
+LEASE_PER_TIMEOUT = 4
+SEND_BUDGET_PER_TIMEOUT = 2
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _FALLBACK_ZONE = timezone(timedelta(hours=8), "CST")
 
@@ -637,24 +641,28 @@ class NotificationDispatcher:
         now = require_utc(now or utcnow(), "now")
         with self.db.uow() as uow:
             settings = read_settings(uow.session)
+            channels = (
+                self._channels
+                if self._channels is not None
+                else build_channels(settings, self.secrets, ssl_context=self._ssl_context)
+            )
             policy = RetryPolicy.from_settings(settings)
+            # the lease must outlast the slowest channel's timeout several times over
+            slowest = max((c.timeout_s for c in channels.values()), default=0.0)
+            lease_s = max(policy.claim_timeout_s, int(slowest * LEASE_PER_TIMEOUT) + 1)
+            policy = replace(policy, claim_timeout_s=lease_s)
+            started = time.monotonic()
             claimed = self._claim(uow.session, now, policy)
             uow.commit()
         if not claimed:
             return DispatchReport()
-        channels = (
-            self._channels
-            if self._channels is not None
-            else build_channels(settings, self.secrets, ssl_context=self._ssl_context)
-        )
-        started = time.monotonic()
         results: list[DeliveryResult] = []
         for message in claimed:
             channel = channels.get(message.channel)
             # Stop before a send could outlive the lease: another dispatcher may then take the
             # row, and the message would go out twice.
             budget = policy.claim_timeout_s - (time.monotonic() - started)
-            if channel is not None and budget <= channel.timeout_s * 2:
+            if channel is not None and budget <= channel.timeout_s * SEND_BUDGET_PER_TIMEOUT:
                 results.append(
                     DeliveryResult(message.id, message.channel, "released", message.attempts, "")
                 )

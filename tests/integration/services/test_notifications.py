@@ -27,6 +27,7 @@ from app.services.notifications import (
     queue_staff_alarm,
     queue_tenant_message,
 )
+from app.services.notify_channels import OutgoingMessage
 from app.services.secrets import SecretStore
 from tests.fixtures.notify import MemoryKeyring, RecordingHttpServer, Reply, http_server
 from tests.fixtures.site import ADMIN, build_small_site
@@ -580,3 +581,47 @@ def test_service_lists_and_requeues(
     svc.requeue(ADMIN, failed_id, now=NOW)
     assert _dispatcher(services).dispatch_due(NOW).sent == 1
     assert svc.counts(ADMIN) == {"sent": 1}
+
+
+class _SlowChannel:
+    """A channel whose every send takes 15 s on a fake monotonic clock."""
+
+    name = "sms"
+    timeout_s = 10.0
+
+    def __init__(self, clock: list[float]) -> None:
+        self.clock = clock
+        self.sent: list[str] = []
+
+    def send(self, message: OutgoingMessage) -> str:
+        self.clock[0] += 15
+        self.sent.append(message.body)
+        return "ok"
+
+    def scrub(self, text: str) -> str:
+        return text
+
+
+def test_sends_stop_before_the_lease_runs_out(
+    services: Services, server: RecordingHttpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = build_small_site(services)
+    _configure(services, server, **{"notify.claim_timeout_s": 30})
+    acc = _account_id(services, site.accounts["A-1-01"])
+    for n in range(4):
+        _queue(services, acc, "cut", f"c:{n}")
+    clock = [1000.0]
+    monkeypatch.setattr("app.services.notifications.time.monotonic", lambda: clock[0])
+    channel = _SlowChannel(clock)
+    dispatcher = NotificationDispatcher(services.db, channels={"sms": channel})
+    # lease = max(30, 4 × 10 + 1) = 41 s; a send needs 2 × 10 s left: two go, two are released
+    report = dispatcher.dispatch_due(NOW)
+    assert (report.claimed, report.sent, report.released) == (4, 2, 2)
+    rows = _rows(services)
+    assert [(n.state, n.attempts, n.next_attempt_at) for n in rows[2:]] == [
+        ("pending", 0, NOW),
+        ("pending", 0, NOW),
+    ]
+    assert dispatcher.dispatch_due(NOW).sent == 2
+    assert len(channel.sent) == 4
+    assert {(n.state, n.attempts) for n in _rows(services)} == {("sent", 1)}
