@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "app.cli.meter",
     "app.cli.bus",
     "app.cli.simulate",
+    "app.cli.notify",
 )
 
 
