@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "app.cli.bus",
     "app.cli.simulate",
     "app.cli.notify",
+    "app.cli.collector",
 )
 
 

@@ -300,7 +300,13 @@ class CommsEngine:
                 fut.set_exception(EngineError(f"job cancelled: {reason}"))
 
     def _make_transport(self, url: str) -> BufferedTransport:
-        return open_url(url, dtu_server=self._dtu_server, connect_timeout_s=self.connect_timeout_s)
+        # a DTU link not registered yet is waited for as long as a TCP connect would be
+        return open_url(
+            url,
+            dtu_server=self._dtu_server,
+            connect_timeout_s=self.connect_timeout_s,
+            register_wait_s=self.connect_timeout_s,
+        )
 
     def _dtu_server(self, host: str, port: int) -> DtuServer:
         server = self._dtu_servers.get(port)

@@ -313,11 +313,12 @@ def build_demo_site(seed: int = DEFAULT_SEED, base_port: int = DEFAULT_BASE_PORT
         i += 1
     # Older dormitory meters still speak DL/T 645-1997 (every 15th single-phase meter).
     single_seen = 0
-    for idx, (room_code, kind, _proto, _profile, tou, load, relay) in enumerate(elec):
+    for idx, (room_code, kind, _proto, _profile, tou, load, _relay) in enumerate(elec):
         if kind == "single_phase":
             single_seen += 1
             if single_seen % 15 == 0:
-                elec[idx] = (room_code, kind, "dlt645-1997", "dlt645-1997-1p", tou, load, relay)
+                # the 1997 protocol has no relay command and these models have no relay
+                elec[idx] = (room_code, kind, "dlt645-1997", "dlt645-1997-1p", tou, load, False)
     for _public in ("公共照明", "水泵房", "电梯"):
         elec.append(
             (None, "three_phase", "modbus", "modbus-3p", False, rng.randrange(2000, 8000), False)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from app.services.accounts import AccountService
+from app.services.alarms import AlarmService
 from app.services.cashier import CashierService
+from app.services.notifications import NotificationService
+from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
 from app.services.reports import ReportService
 from app.services.settings import SettingsService
+from app.services.settlement import SettlementService
 from app.services.unit_of_work import Database
 
 
@@ -20,6 +24,10 @@ class Services:
         self.settings = SettingsService(db)
         self.receipts = ReceiptService(db)
         self.reports = ReportService(db)
+        self.alarms = AlarmService(db)
+        self.readings = ReadingService(db)
+        self.settlement = SettlementService(db)
+        self.notifications = NotificationService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -28,10 +36,14 @@ class Services:
 
 __all__ = [
     "AccountService",
+    "AlarmService",
     "CashierService",
     "Database",
+    "NotificationService",
+    "ReadingService",
     "ReceiptService",
     "ReportService",
     "Services",
     "SettingsService",
+    "SettlementService",
 ]

@@ -16,9 +16,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 
 from app.domain import demo_site as ds
+from app.domain.calendar import local_date
 from app.domain.enums import AccountState, Category, Channel, EntryKind, Pocket
 from app.domain.permissions import ROLES
 from app.domain.tariffs import FlatPrice, PriceSet, TouPrice, parse_price_set
@@ -87,7 +88,7 @@ DEMO_OPERATORS = (
 DEFAULT_SETTINGS: dict[str, object] = {
     **SETTING_DEFAULTS,
     "site.name": "瑞信商业广场",
-    "receipt.header": "瑞信商业广场物业管理处 存款凭条",
+    "receipt.header": "物业管理处 存款凭条",
     "billing.cut_threshold_fen": 0,
     "billing.restore_threshold_fen": 0,
     "control.cut_water": False,
@@ -114,6 +115,7 @@ class _Point:
     account: _Acc | None
     charged_fen: int = 0
     charged_qty: Decimal = Decimal(0)
+    period: str = ""
     # cumulative consumption per register since the billing start (exact)
     cum: dict[str, Decimal] = field(default_factory=dict)
 
@@ -146,7 +148,11 @@ def build_demo_database(
         site_id = s.execute(
             insert(Site).values(code="DEMO", name=site.site_name).returning(Site.id)
         ).scalar_one()
-        for key, value in {**DEFAULT_SETTINGS, "site.name": site.site_name}.items():
+        for key, value in {
+            **DEFAULT_SETTINGS,
+            "site.name": site.site_name,
+            "collector.dtu_listen_port": site.dtu_listen_port,
+        }.items():
             s.execute(insert(Setting).values(key=key, value=value, updated_at=day0))
         role_ids: dict[str, int] = {}
         for code, (name, perms) in ROLES.items():
@@ -421,7 +427,15 @@ def build_demo_database(
             )
 
         for day in days[1:]:
+            # tier periods are local calendar months (every demo tariff is monthly); a step
+            # belongs to the period of its end, and each period is charged from zero (BILL-2)
+            label = f"{local_date(day):%Y-%m}"
             for p in points:
+                if p.period != label:
+                    p.period = label
+                    p.cum = {reg: Decimal(0) for reg in p.cum}
+                    p.charged_fen = 0
+                    p.charged_qty = Decimal(0)
                 swap = swaps.get(p.spec.serial)
                 in_old = swap is not None and day <= swap[1]
                 if (
@@ -496,11 +510,20 @@ def build_demo_database(
                                 if water
                                 else EntryKind.ELECTRICITY_CHARGE,
                                 quantity=qty,
+                                reference=f"settle:{p.id}:{p.account.id}:{label}",
                             ),
                         )
                     )
         counts["readings"] = len(readings)
         _bulk(s, Reading, readings)
+        last_read: dict[int, datetime] = {}
+        for rd in readings:
+            if rd["meter_time"] > last_read.get(rd["point_id"], day0 - timedelta(days=1)):
+                last_read[rd["point_id"]] = rd["meter_time"]
+        for pid, at in last_read.items():
+            s.execute(
+                update(MeasurementPoint).where(MeasurementPoint.id == pid).values(last_read_at=at)
+            )
 
         # Replay events in time order: balances evolve, tenants top up when low.
         events.sort(key=lambda e: (e[0], e[1]))
@@ -544,6 +567,7 @@ def build_demo_database(
                 created_at=at,
                 point_id=ev.get("point_id"),
                 quantity=ev.get("quantity"),
+                reference=ev.get("reference"),
             )
             if ev["kind"] == EntryKind.TOP_UP:
                 row.update(

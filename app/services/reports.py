@@ -76,10 +76,10 @@ class MonthlyExport:
 class _Period:
     """Comparisons of ``ledger_entries.created_at`` with the month's boundaries.
 
-    On SQLite times are text. The top-up hot path (raw driver SQL) stores a time on a whole second
-    as ``2026-09-30 16:00:00`` while SQLAlchemy writes and binds ``2026-09-30 16:00:00.000000``;
-    compared as text the first sorts before the second, so a top-up booked exactly at midnight
-    would fall into the previous month. The boundaries (always whole seconds) are therefore bound
+    On SQLite times are text. Databases written before schema 0002 may hold hot-path times on a
+    whole second as ``2026-09-30 16:00:00`` while SQLAlchemy writes ``2026-09-30 16:00:00.000000``
+    (0002 normalises them, but a restored old backup may not be upgraded yet); compared as text
+    the first sorts before the second. The boundaries (always whole seconds) are therefore bound
     in the short form, which sorts correctly against both.
     """
 

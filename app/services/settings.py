@@ -31,6 +31,7 @@ DEFAULTS: dict[str, object] = {
     "alerts.warn_days": None,
     "alerts.urgent_days": None,
     "collector.read_interval_s": 900,
+    "collector.dtu_listen_port": 21000,
     "collector.reading_retention_days": 400,
     # Notifications (NOTE-1, docs/NOTIFICATIONS.md). Channels: "webhook" | "sms" | "email".
     # Every *_secret key names a keyring entry (service "shuidian"), never the secret itself.

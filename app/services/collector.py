@@ -1,0 +1,438 @@
+"""The collector: read cycles, settlement, cut-off/restore commands, notifications (COMM-3,
+CTL-4, BILL-2, NOTE-1), headless (``python main.py collector``) or inside the desktop app.
+
+One cycle (``run_once``): pending commands first (control before routine reads), then one read
+of every active point (all buses in parallel, through the comms engine), ingestion and
+settlement in batches of one transaction each, catch-up settlement, the arrears policy over all
+accounts, the commands it queued, and a notification dispatch pass. ``run_forever`` runs the same
+steps as APScheduler jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.comms import meter_ops
+from app.comms.channel import BusChannel, BusSettings
+from app.comms.engine import CommsEngine, GatewayConfig, LineConfig, Priority
+from app.comms.events import GatewayOffline, GatewayOnline, MeterOffline, MeterOnline
+from app.domain.cut_policy import RelayState
+from app.domain.readings import check_tripped_point
+from app.models.gateway import Bus, Gateway
+from app.models.meter import MeasurementPoint, Meter
+from app.services.alarms import AlarmKind, clear_alarms, raise_alarm
+from app.services.control import (
+    CommandJob,
+    CommandRunner,
+    ExecResult,
+    NotExecuted,
+    RunReport,
+    evaluate_accounts,
+    meter_state_expected,
+)
+from app.services.readings import REGISTER_FORMATS, RawRead
+from app.services.settings import read_settings
+from app.services.settlement import SettlementService, ingest_and_settle, load_tariffs
+from app.services.unit_of_work import Database
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+TOU_KEYS = {
+    "t1_energy_kwh": "t1",
+    "t2_energy_kwh": "t2",
+    "t3_energy_kwh": "t3",
+    "t4_energy_kwh": "t4",
+}
+
+
+@dataclass(frozen=True)
+class MeterTarget:
+    point_id: int
+    meter_id: int
+    gateway_code: str
+    bus_number: int
+    protocol: str
+    address: str
+    meter_type: int | None
+    profile: str
+    kind: str
+    tou: bool
+    relay_state: str | None
+    trip_value: Decimal | None
+
+    def ref(self) -> meter_ops.MeterRef:
+        return meter_ops.MeterRef(
+            self.protocol,
+            self.address,
+            meter_type=self.meter_type,
+            profile=meter_ops.resolve_profile(self.profile),
+            kind=self.kind,
+        )
+
+
+@dataclass
+class CycleReport:
+    points: int = 0
+    read_ok: int = 0
+    read_failed: int = 0
+    stored: int = 0
+    held: int = 0
+    duplicates: int = 0
+    booked_fen: int = 0
+    settled_points: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def gateway_configs(db: Database) -> list[GatewayConfig]:
+    """The comms engine's view of the site's active gateways and buses."""
+    with db.uow() as uow:
+        s = uow.session
+        settings = read_settings(s)
+        dtu_port = int(settings.get("collector.dtu_listen_port", 21000))
+        out: list[GatewayConfig] = []
+        for gw in s.scalars(select(Gateway).where(Gateway.status == "active").order_by(Gateway.id)):
+            lines: list[LineConfig] = []
+            for bus in gw.buses:
+                bus_settings = BusSettings(
+                    baud=bus.baud,
+                    parity=bus.parity,
+                    timeout_s=bus.timeout_ms / 1000,
+                    retries=bus.retries,
+                    frame_gap_ms=bus.frame_gap_ms,
+                )
+                if gw.transport == "tcp":
+                    url = f"tcp://{gw.host}:{bus.port}"
+                elif gw.transport == "dtu":
+                    url = f"dtu://{dtu_port}/{gw.dtu_id}?bus={bus.number}"
+                else:
+                    url = gw.serial_url or ""
+                lines.append(LineConfig(bus.number, url, bus_settings))
+            out.append(GatewayConfig(gw.code, tuple(lines)))
+        return out
+
+
+def meter_targets(db: Database) -> list[MeterTarget]:
+    with db.uow() as uow:
+        rows = uow.session.execute(
+            select(
+                MeasurementPoint.id,
+                Meter.id,
+                Gateway.code,
+                Bus.number,
+                Meter.protocol,
+                Meter.address,
+                Meter.meter_type,
+                Meter.profile,
+                Meter.kind,
+                Meter.tou,
+                MeasurementPoint.relay_state,
+                MeasurementPoint.trip_value,
+            )
+            .join(Meter, Meter.id == MeasurementPoint.meter_id)
+            .join(Bus, Bus.id == Meter.bus_id)
+            .join(Gateway, Gateway.id == Bus.gateway_id)
+            .where(
+                MeasurementPoint.status == "active",
+                Meter.status == "active",
+                Gateway.status == "active",
+                MeasurementPoint.circuit == 1,
+            )
+            .order_by(Gateway.code, Bus.number, Meter.address)
+        ).all()
+    return [
+        MeterTarget(
+            point_id=r[0],
+            meter_id=r[1],
+            gateway_code=r[2],
+            bus_number=r[3],
+            protocol=r[4],
+            address=r[5],
+            meter_type=r[6],
+            profile=r[7],
+            kind=r[8],
+            tou=bool(r[9]),
+            relay_state=r[10],
+            trip_value=r[11],
+        )
+        for r in rows
+    ]
+
+
+async def read_target(channel: BusChannel, target: MeterTarget) -> tuple[dict[str, object], bool]:
+    """Register values of one read (``total``, ``t1``…``t4``) and the sensor-fault flag."""
+    ref = target.ref()
+    if target.protocol == "cjt188":
+        values = await meter_ops.read(channel, ref, "water")
+        return {"total": values.get("volume_m3")}, bool(values.get("sensor_fault"))
+    if target.tou and target.protocol == "dlt645-2007":
+        values = await meter_ops.read(channel, ref, "tou")
+        out: dict[str, object] = {"total": values.get("energy_kwh")}
+        out.update({reg: values[k] for k, reg in TOU_KEYS.items() if k in values})
+        return out, False
+    return {"total": await meter_ops.read_energy(channel, ref)}, False
+
+
+def _reader(
+    target: MeterTarget,
+) -> Callable[[BusChannel], Coroutine[Any, Any, tuple[dict[str, object], bool]]]:
+    def run(channel: BusChannel) -> Coroutine[Any, Any, tuple[dict[str, object], bool]]:
+        return read_target(channel, target)
+
+    return run
+
+
+class Collector:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        engine: CommsEngine | None = None,
+        clock: Callable[[], datetime] | None = None,
+        read_timeout_s: float = 120.0,
+        dispatcher: Any = None,
+    ) -> None:
+        self.db = db
+        self.engine = engine or CommsEngine(name="collector")
+        self._own_engine = engine is None
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.read_timeout_s = read_timeout_s
+        self.runner = CommandRunner(db, self._execute)
+        self.dispatcher = dispatcher
+        self._lock = threading.Lock()  # one cycle at a time
+        self._subscribed = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Collector:
+        if not self.engine.running:
+            self.engine.start()
+        self.engine.configure(gateway_configs(self.db))
+        # listen for 4G DTUs at once, so that they can register before the first read
+        self.engine.submit(self.engine.start_dtu_servers()).result(30)
+        if not self._subscribed:
+            self.engine.events.subscribe(self._on_event)
+            self._subscribed = True
+        return self
+
+    def stop(self) -> None:
+        if self._own_engine:
+            self.engine.stop()
+
+    def __enter__(self) -> Collector:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- events → alarms (MON-3) -------------------------------------------------------------
+
+    def _on_event(self, event: object) -> None:
+        now = self.clock()
+        try:
+            with self.db.uow() as uow:
+                s = uow.session
+                if isinstance(event, GatewayOffline | MeterOffline):
+                    code = event.gateway_code
+                    address = getattr(event, "address", "")
+                    key = f"comm_offline:{code}:{getattr(event, 'bus_number', '')}:{address}"
+                    what = f"表 {address}" if address else "网关"
+                    raise_alarm(
+                        s,
+                        AlarmKind.COMM_OFFLINE,
+                        key,
+                        f"通讯中断：{code} {what}",
+                        details={"event": type(event).__name__},
+                        now=now,
+                    )
+                elif isinstance(event, GatewayOnline | MeterOnline):
+                    code = event.gateway_code
+                    address = getattr(event, "address", "")
+                    clear_alarms(
+                        s, f"comm_offline:{code}:{getattr(event, 'bus_number', '')}:{address}", now
+                    )
+                else:
+                    return
+                uow.commit()
+        except Exception:  # pragma: no cover - alarms must never stop the comms thread
+            logger.exception("could not record %s", event)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    def _execute(self, job: CommandJob) -> ExecResult:
+        target = MeterTarget(
+            job.point_id,
+            0,
+            job.gateway_code,
+            job.bus_number,
+            job.protocol,
+            job.address,
+            job.meter_type,
+            job.profile,
+            job.meter_kind,
+            False,
+            None,
+            None,
+        )
+        ref = target.ref()
+        expected = meter_state_expected(job.kind)
+
+        async def register_now(channel: BusChannel) -> Decimal | None:
+            try:
+                return await meter_ops.read_energy(channel, ref)
+            except Exception:  # the switch is confirmed; the register is only for CTL-4 checks
+                return None
+
+        async def run(channel: BusChannel) -> ExecResult:
+            if job.verify_first:
+                state = await meter_ops.read_switch_state(channel, ref)
+                if state == expected:
+                    return ExecResult("already", state, await register_now(channel))
+            try:
+                result = await meter_ops.control(channel, ref, job.kind)
+            except meter_ops.ControlNotExecutedError as exc:
+                raise NotExecuted(exc.actual) from exc
+            return ExecResult("confirmed", result.state, await register_now(channel))
+
+        future = self.engine.call(
+            job.gateway_code,
+            job.bus_number,
+            run,
+            priority=Priority.CONTROL,
+            address=job.address,
+            label=job.kind,
+        )
+        return future.result(self.read_timeout_s)
+
+    def run_commands(self, now: datetime | None = None) -> RunReport:
+        return self.runner.run_due(now or self.clock())
+
+    def control_cycle(self, now: datetime | None = None) -> RunReport:
+        """Arrears policy over every open account, then the queued commands."""
+        now = now or self.clock()
+        with self.db.uow() as uow:
+            evaluate_accounts(uow.session, now=now)
+            uow.commit()
+        return self.run_commands(now)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def read_cycle(self, targets: Sequence[MeterTarget] | None = None) -> CycleReport:
+        targets = list(targets) if targets is not None else meter_targets(self.db)
+        report = CycleReport(points=len(targets))
+        futures: list[tuple[MeterTarget, Future[tuple[dict[str, object], bool]]]] = []
+        for t in targets:
+            futures.append(
+                (
+                    t,
+                    self.engine.call(
+                        t.gateway_code,
+                        t.bus_number,
+                        _reader(t),
+                        priority=Priority.READ,
+                        address=t.address,
+                        label="read",
+                    ),
+                )
+            )
+        reads: list[RawRead] = []
+        by_point = {t.point_id: t for t in targets}
+        for t, fut in futures:
+            try:
+                values, fault = fut.result(self.read_timeout_s)
+            except Exception as exc:
+                report.read_failed += 1
+                logger.info("read %s %s failed: %s", t.gateway_code, t.address, exc)
+                continue
+            report.read_ok += 1
+            at = self.clock().replace(microsecond=0)
+            reads.append(RawRead(t.point_id, t.meter_id, at, values, fault))
+        tariffs_loaded = None
+        for i in range(0, len(reads), BATCH):
+            batch = reads[i : i + BATCH]
+            with self.db.uow() as uow:
+                if tariffs_loaded is None:
+                    tariffs_loaded = load_tariffs(uow.session)
+                outcomes, settled = ingest_and_settle(
+                    uow.session, batch, now=self.clock(), tariffs=tariffs_loaded
+                )
+                self._check_tripped(uow.session, batch, by_point)
+                uow.commit()
+            for o in outcomes:
+                if o.status == "held":
+                    report.held += 1
+                elif o.status == "duplicate":
+                    report.duplicates += 1
+                else:
+                    report.stored += 1
+            report.booked_fen += settled.booked_fen
+            report.settled_points += settled.points
+            report.errors.extend(settled.errors)
+        return report
+
+    def _check_tripped(
+        self, session: Any, reads: Sequence[RawRead], targets: dict[int, MeterTarget]
+    ) -> None:
+        """A point that should be off but keeps counting: 关断控制失效 (CTL-4)."""
+        now = self.clock()
+        for r in reads:
+            t = targets.get(r.point_id)
+            if t is None or t.relay_state != "open" or t.trip_value is None:
+                continue
+            latest = r.values.get("total")
+            if not isinstance(latest, Decimal):
+                continue
+            check = check_tripped_point(
+                supposed_tripped=True,
+                relay_state=RelayState.OPEN,
+                value_at_trip=t.trip_value,
+                latest_value=latest,
+                register=REGISTER_FORMATS.get(t.protocol),
+            )
+            if check.is_failure:
+                raise_alarm(
+                    session,
+                    AlarmKind.CONTROL_FAILURE,
+                    f"control_failure:{t.point_id}",
+                    f"关断控制失效：表 {t.address} 已拉闸，但用量仍在增加"
+                    f"（增加 {check.consumption}）",
+                    point_id=t.point_id,
+                    meter_id=t.meter_id,
+                    details={"status": str(check.status), "consumption": str(check.consumption)},
+                    now=now,
+                )
+
+    # -- one whole cycle ---------------------------------------------------------------------
+
+    def run_once(self) -> dict[str, object]:
+        with self._lock:
+            first = self.control_cycle()
+            cycle = self.read_cycle()
+            catch_up = SettlementService(self.db).settle_pending(self.clock())
+            second = self.control_cycle()
+            dispatched = self.dispatch()
+        return {
+            "commands_before": first,
+            "cycle": cycle,
+            "catch_up": catch_up,
+            "commands_after": second,
+            "dispatched": dispatched,
+        }
+
+    def dispatch(self) -> object:
+        if self.dispatcher is None:
+            return None
+        try:
+            return self.dispatcher.dispatch_due(self.clock())
+        except Exception:
+            logger.exception("notification dispatch failed")
+            return None
