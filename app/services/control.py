@@ -415,9 +415,10 @@ class CommandRunner:
         with self.db.uow() as uow:
             s = uow.session
             recovered = 0
-            for cmd in s.scalars(
-                select(Command).where(Command.state == "sent", Command.lease_until < now)
-            ):
+            for cmd in s.scalars(select(Command).where(Command.state == "sent")):
+                expired = cmd.lease_until is None or cmd.lease_until < now
+                if not expired and not _owner_dead(cmd.lease_owner):
+                    continue
                 cmd.state = "pending"
                 cmd.payload = {**(cmd.payload or {}), "verify_first": True}
                 cmd.lease_owner = None
@@ -639,6 +640,26 @@ class CommandRunner:
                     now=now,
                 )
             uow.commit()
+
+
+def _owner_dead(owner: str | None) -> bool:
+    """A lease held by a process of this host that no longer runs (a collector killed and
+    restarted on the same PC need not wait for its own lease to expire)."""
+    if not owner or ":" not in owner:
+        return False
+    host, _, pid_text = owner.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 _KIND_NAMES = {"trip": "拉闸", "close": "合闸", "valve-close": "关阀", "valve-open": "开阀"}
