@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -182,6 +182,17 @@ async def read_target(channel: BusChannel, target: MeterTarget) -> tuple[dict[st
     return {"total": await meter_ops.read_energy(channel, ref)}, False
 
 
+def _clock_reader(
+    target: MeterTarget,
+) -> Callable[[BusChannel], Coroutine[Any, Any, int | None]]:
+    async def run(channel: BusChannel) -> int | None:
+        values = await meter_ops.read(channel, target.ref(), "time")
+        drift = values.get("clock_drift_s")
+        return drift if isinstance(drift, int) else None
+
+    return run
+
+
 def _reader(
     target: MeterTarget,
 ) -> Callable[[BusChannel], Coroutine[Any, Any, tuple[dict[str, object], bool]]]:
@@ -209,6 +220,8 @@ class Collector:
         self.runner = CommandRunner(db, self._execute)
         self.dispatcher = dispatcher
         self._lock = threading.Lock()  # one cycle at a time
+        self.sync_on_reconnect = True
+        self._events = ThreadPoolExecutor(1, thread_name_prefix="collector-events")
         self._subscribed = False
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -227,6 +240,7 @@ class Collector:
     def stop(self) -> None:
         if self._own_engine:
             self.engine.stop()
+        self._events.shutdown(wait=True)
 
     def __enter__(self) -> Collector:
         return self.start()
@@ -237,6 +251,22 @@ class Collector:
     # -- events → alarms (MON-3) -------------------------------------------------------------
 
     def _on_event(self, event: object) -> None:
+        """Called on the comms thread: never touch the database there (a busy database would
+        stall every bus); record on the collector's own event thread instead."""
+        if isinstance(event, GatewayOnline) and self.sync_on_reconnect:
+            # a gateway back online: set its meters' clocks (CTL-7), queued on the bus after
+            # whatever is waiting
+            self.engine.call(
+                event.gateway_code,
+                event.bus_number,
+                meter_ops.sync_time,
+                priority=Priority.COMMAND,
+                label="time-sync",
+            )
+        if isinstance(event, GatewayOffline | MeterOffline | GatewayOnline | MeterOnline):
+            self._events.submit(self._record_event, event)
+
+    def _record_event(self, event: object) -> None:
         now = self.clock()
         try:
             with self.db.uow() as uow:
@@ -410,6 +440,82 @@ class Collector:
                     details={"status": str(check.status), "consumption": str(check.consumption)},
                     now=now,
                 )
+
+    # -- clocks (CTL-7) ----------------------------------------------------------------------
+
+    def time_sync(self, max_drift_s: int | None = None) -> dict[str, int]:
+        """Read every DL/T 645 meter's clock, raise/clear the 时钟偏差 alarm per meter, then
+        broadcast the time on every bus that has DL/T 645 meters."""
+        if max_drift_s is None:
+            with self.db.uow() as uow:
+                max_drift_s = int(
+                    read_settings(uow.session).get("collector.max_clock_drift_s") or 300
+                )
+        targets = [t for t in meter_targets(self.db) if t.protocol.startswith("dlt645")]
+        futures = [
+            (
+                t,
+                self.engine.call(
+                    t.gateway_code,
+                    t.bus_number,
+                    _clock_reader(t),
+                    priority=Priority.COMMAND,
+                    address=t.address,
+                    label="time",
+                ),
+            )
+            for t in targets
+        ]
+        drifts: list[tuple[MeterTarget, int]] = []
+        for t, fut in futures:  # every answer first: no transaction is held while waiting
+            try:
+                drift = fut.result(self.read_timeout_s)
+            except Exception:  # unreachable meters are the offline alarm's business
+                continue
+            if drift is not None:
+                drifts.append((t, drift))
+        drifted = checked = 0
+        now = self.clock()
+        with self.db.uow() as uow:
+            s = uow.session
+            for t, drift in drifts:
+                checked += 1
+                key = f"clock_drift:{t.point_id}"
+                if abs(drift) > max_drift_s:
+                    drifted += 1
+                    raise_alarm(
+                        s,
+                        AlarmKind.CLOCK_DRIFT,
+                        key,
+                        f"时钟偏差：表 {t.address} 与电脑相差 {drift} 秒，已广播校时",
+                        point_id=t.point_id,
+                        meter_id=t.meter_id,
+                        details={"drift_s": drift},
+                        now=now,
+                    )
+                else:
+                    clear_alarms(s, key, now)
+            uow.commit()
+        buses = sorted({(t.gateway_code, t.bus_number) for t in targets})
+        synced = 0
+        for code, number in buses:
+            if self.sync_bus(code, number):
+                synced += 1
+        return {"checked": checked, "drifted": drifted, "buses_synced": synced}
+
+    def sync_bus(self, gateway_code: str, bus_number: int) -> bool:
+        try:
+            self.engine.call(
+                gateway_code,
+                bus_number,
+                meter_ops.sync_time,
+                priority=Priority.COMMAND,
+                label="time-sync",
+            ).result(self.read_timeout_s)
+        except Exception as exc:
+            logger.info("time sync %s/%s failed: %s", gateway_code, bus_number, exc)
+            return False
+        return True
 
     # -- one whole cycle ---------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ DEFAULTS: dict[str, object] = {
     "alerts.urgent_days": None,
     "collector.read_interval_s": 900,
     "collector.dtu_listen_port": 21000,
+    "collector.max_clock_drift_s": 300,
+    "collector.time_sync_at": "03:10",
     "collector.reading_retention_days": 400,
     # Notifications (NOTE-1, docs/NOTIFICATIONS.md). Channels: "webhook" | "sms" | "email".
     # Every *_secret key names a keyring entry (service "shuidian"), never the secret itself.
