@@ -61,10 +61,10 @@ def test_collector_killed_at_random_moments(
             services.cashier.top_up(ADMIN, acc, 100_000, "cash", f"crash-{code}")
     target = accounts["A-1-01"]  # starts at 0: the policy trips it
     rng = random.Random(20261124)
-    with Simulator(sim_site(m, port), turnaround_ms=2, speed=60.0) as sim:
+    with Simulator(sim_site(m, port), turnaround_ms=2) as sim:  # real-time clocks
         for address in m.addresses.values():
             sim.meter(address).curve = ConstantCurve(
-                sim.clock.now(), Decimal("100.00"), Decimal(3000)
+                sim.clock.now(), Decimal("100.00"), Decimal(30_000)
             )
         for i in range(KILLS):
             # flip the target account between owing and paid, so trips and closes are queued
