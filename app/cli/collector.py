@@ -113,68 +113,23 @@ def _collector(args: argparse.Namespace) -> int:
 
 
 def _run_forever(collector: Any, services: Any, read_interval: int | None) -> int:
-    from apscheduler.schedulers.background import BackgroundScheduler
+    from app.services.scheduler import CollectorScheduler
 
-    interval = read_interval or int(services.settings.get("collector.read_interval_s") or 900)
     stop = threading.Event()
-    scheduler = BackgroundScheduler(timezone="UTC")
-
-    def guarded(name: str, fn: Any) -> Any:
-        def run() -> None:
-            try:
-                fn()
-            except Exception:  # a failed job must not kill the scheduler
-                logger.exception("collector job %s failed", name)
-
-        return run
-
-    scheduler.add_job(
-        guarded("read", collector.run_once),
-        "interval",
-        seconds=interval,
-        id="read_cycle",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=None,
-    )
-    scheduler.add_job(
-        guarded("control", collector.control_cycle),
-        "interval",
-        seconds=10,
-        id="control",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        guarded("settle", lambda: services.settlement.settle_pending()),
-        "interval",
-        seconds=600,
-        id="catch_up",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        guarded("notify", collector.dispatch),
-        "interval",
-        seconds=30,
-        id="notify",
-        max_instances=1,
-        coalesce=True,
-    )
+    jobs = CollectorScheduler(collector, read_interval_s=read_interval)
 
     def on_signal(signum: int, frame: object) -> None:
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    print(f"采集已启动：每 {interval} 秒一轮读表，Ctrl-C 停止")
-    guarded("first", collector.run_once)()  # resume at once: settlement and commands catch up
-    scheduler.start()
+    print(f"采集已启动：每 {jobs.read_interval_s} 秒一轮读表，Ctrl-C 停止")
+    jobs.start(run_now=True)
     try:
         while not stop.wait(1.0):
             pass
     finally:
-        scheduler.shutdown(wait=True)
+        jobs.stop()
     print("采集已停止")
     return 0
 

@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="do not start the simulated gateways (e.g. when `simulate` runs apart)",
     )
     p.add_argument(
+        "--no-collector",
+        action="store_true",
+        help="do not read meters / settle / cut in this process (a headless collector runs)",
+    )
+    p.add_argument(
         "--quit-after",
         type=float,
         default=None,
@@ -78,7 +83,7 @@ def _demo(args: argparse.Namespace) -> int:
             elif args.quit_after is not None:
                 QTimer.singleShot(int(args.quit_after * 1000), QApplication.quit)
 
-        return run_desktop([], db_url=url, on_started=started)
+        return run_desktop([], db_url=url, on_started=started, collector=not args.no_collector)
     finally:
         if simulator is not None:
             simulator.stop()

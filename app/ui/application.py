@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -12,6 +13,11 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME
 from app.config import RESOURCES_DIR, cjk_font_path
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.collector import Collector
+    from app.services.scheduler import CollectorScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +72,10 @@ def run_desktop(
     *,
     db_url: str | None = None,
     on_started: Callable[[], None] | None = None,
+    collector: bool = True,
 ) -> int:
-    """Open the desktop app on ``db_url`` (default: the configured database)."""
+    """Open the desktop app on ``db_url`` (default: the configured database). ``collector``:
+    run the collector's jobs in this process (reads, settlement, cut/restore, notifications)."""
     from app.config import default_db_url
     from app.services import Services
     from app.services.context import Actor
@@ -86,10 +94,40 @@ def run_desktop(
         db_label=services.db.engine.url.render_as_string(hide_password=True),
     )
     window.show()
+    jobs = _start_collector(services) if collector else None
     if on_started is not None:
         on_started()
     try:
         return app.exec()
     finally:
+        if jobs is not None:
+            jobs.stop()
         tasks.shutdown()
         services.db.dispose()
+
+
+def _start_collector(services: Services) -> _CollectorHandle | None:
+    """The collector in-process, off the GUI thread; a failure to start is logged and the desk
+    works on (e.g. another PC runs the headless collector)."""
+    from app.services.collector import Collector
+    from app.services.notifications import NotificationDispatcher
+    from app.services.scheduler import CollectorScheduler
+
+    db = services.db
+    try:
+        collector = Collector(db, dispatcher=NotificationDispatcher(db)).start()
+        jobs = CollectorScheduler(collector)
+        jobs.start(run_now=True)
+    except Exception:
+        logger.exception("the in-process collector could not start")
+        return None
+    return _CollectorHandle(collector, jobs)
+
+
+class _CollectorHandle:
+    def __init__(self, collector: Collector, jobs: CollectorScheduler) -> None:
+        self.collector, self.jobs = collector, jobs
+
+    def stop(self) -> None:
+        self.jobs.stop(wait=False)
+        self.collector.stop()
