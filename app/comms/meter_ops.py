@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -615,6 +615,77 @@ async def sync_time(channel: BusChannel, at: dt.datetime | None = None) -> dt.da
     when = (at or local_now()).replace(microsecond=0, tzinfo=None)
     await channel.send(WAKE_UP + dlt645.build_broadcast_time(when), address="999999999999")
     return when
+
+
+# -- parameters (CTL-6) ------------------------------------------------------------------------
+
+
+class ParameterNotAppliedError(CommError):
+    """The meter acknowledged a parameter write but reads back something else."""
+
+    def __init__(self, address: str, parameter: str, field_name: str, wrote: str, read: str):
+        super().__init__(
+            f"meter {address}: parameter {parameter} field {field_name} written {wrote} "
+            f"but reads back {read}"
+        )
+        self.address = address
+        self.parameter = parameter
+
+
+async def write_parameter(
+    channel: BusChannel,
+    meter: MeterRef,
+    parameter: str,
+    values: Mapping[str, Value],
+    *,
+    password: str | None = None,
+    operator: str | None = None,
+    **kw: Any,
+) -> dict[str, Value]:
+    """Write one profile parameter (DL/T 645-2007 write 0x14) and confirm it by reading it back;
+    returns the values read back. What a meter supports comes from its profile."""
+    profile = meter.profile
+    spec = getattr(profile, "parameters", {}).get(parameter) if profile is not None else None
+    if spec is None or spec.item is None:
+        raise UnsupportedOperationError(
+            f"meter {meter.address} ({getattr(profile, 'id', meter.protocol)}) has no parameter "
+            f"{parameter!r}"
+        )
+    if meter.protocol != "dlt645-2007":
+        raise UnsupportedOperationError(
+            f"parameter download is implemented for DL/T 645-2007 meters, not {meter.protocol}"
+        )
+    settings = getattr(profile, "control", None)
+    request = dlt645.build_write(
+        meter.address,
+        spec.item,
+        dict(values),
+        password=password or getattr(settings, "password", None) or dlt645.DEFAULT_PASSWORD,
+        operator=operator or getattr(settings, "operator", None) or dlt645.DEFAULT_OPERATOR,
+        table=profile.dlt645_table,
+    )
+    await _exchange(
+        channel,
+        request,
+        _decoder_645(meter),
+        dlt645.frame_matches,
+        meter.address,
+        f"write {parameter}",
+        **kw,
+    )
+    back = await read_645(channel, meter, spec.item.data_id, **kw)
+    for name, wrote in values.items():
+        got = back.get(name)
+        if str(got) != str(wrote) and not (isinstance(got, Decimal) and _same_number(got, wrote)):
+            raise ParameterNotAppliedError(meter.address, parameter, name, str(wrote), str(got))
+    return back
+
+
+def _same_number(got: Decimal, wrote: object) -> bool:
+    try:
+        return got == Decimal(str(wrote))
+    except ArithmeticError:
+        return False
 
 
 # -- scanning ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from app.models.gateway import Bus, Gateway
 from app.models.meter import MeasurementPoint, Meter
 from app.services.alarms import AlarmKind, clear_alarms, raise_alarm
 from app.services.control import (
+    SWITCH_KINDS,
     CommandJob,
     CommandRunner,
     ExecResult,
@@ -314,7 +315,7 @@ class Collector:
             None,
         )
         ref = target.ref()
-        expected = meter_state_expected(job.kind)
+        expected = meter_state_expected(job.kind) if job.kind in SWITCH_KINDS else ""
 
         async def register_now(channel: BusChannel) -> Decimal | None:
             try:
@@ -323,6 +324,15 @@ class Collector:
                 return None
 
         async def run(channel: BusChannel) -> ExecResult:
+            if job.kind == "set_params":
+                params = job.payload.get("params") or {}
+                assert isinstance(params, dict)
+                for name, values in params.items():
+                    try:
+                        await meter_ops.write_parameter(channel, ref, name, values)
+                    except meter_ops.ParameterNotAppliedError as exc:
+                        raise NotExecuted(str(exc)) from exc
+                return ExecResult("confirmed", "params")
             if job.verify_first:
                 state = await meter_ops.read_switch_state(channel, ref)
                 if state == expected:

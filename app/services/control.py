@@ -355,6 +355,7 @@ class CommandJob:
     profile: str
     meter_kind: str
     account_id: int | None
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -512,6 +513,7 @@ class CommandRunner:
                 r[12],
                 r[13],
                 accounts.get(r[14]),
+                dict(r[6] or {}),
             )
             for r in rows
         ]
@@ -610,7 +612,17 @@ class CommandRunner:
                 .where(Command.id == job.id)
                 .values(state="failed", finished_at=now, lease_until=None, result=detail[:2000])
             )
-            if control_failure:
+            if job.kind == "set_params":
+                raise_alarm(
+                    s,
+                    AlarmKind.COMMAND_FAILED,
+                    f"params_failed:{job.point_id}",
+                    f"参数下发失败：表 {job.address}，{detail}"[:500],
+                    point_id=job.point_id,
+                    details={"command_id": job.id, "error": detail[:500]},
+                    now=now,
+                )
+            elif control_failure:
                 if detail in ("open", "closed"):
                     s.execute(
                         update(MeasurementPoint)
@@ -662,7 +674,13 @@ def _owner_dead(owner: str | None) -> bool:
     return False
 
 
-_KIND_NAMES = {"trip": "拉闸", "close": "合闸", "valve-close": "关阀", "valve-open": "开阀"}
+_KIND_NAMES = {
+    "trip": "拉闸",
+    "close": "合闸",
+    "valve-close": "关阀",
+    "valve-open": "开阀",
+    "set_params": "参数下发",
+}
 _STATE_NAMES = {"open": "断开", "closed": "闭合", "abnormal": "异常"}
 
 
