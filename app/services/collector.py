@@ -15,20 +15,23 @@ import threading
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 
 from app.comms import meter_ops
 from app.comms.channel import BusChannel, BusSettings
 from app.comms.engine import CommsEngine, GatewayConfig, LineConfig, Priority
 from app.comms.events import GatewayOffline, GatewayOnline, MeterOffline, MeterOnline
 from app.domain.cut_policy import RelayState
+from app.domain.enums import EntryKind
 from app.domain.readings import check_tripped_point
 from app.models.gateway import Bus, Gateway
+from app.models.ledger import LedgerEntry, Receipt
 from app.models.meter import MeasurementPoint, Meter
+from app.models.settlement import Notification
 from app.services.alarms import AlarmKind, clear_alarms, raise_alarm
 from app.services.control import (
     SWITCH_KINDS,
@@ -40,6 +43,7 @@ from app.services.control import (
     evaluate_accounts,
     meter_state_expected,
 )
+from app.services.notifications import queue_tenant_message
 from app.services.readings import REGISTER_FORMATS, RawRead
 from app.services.settings import read_settings
 from app.services.settlement import SettlementService, ingest_and_settle, load_tariffs
@@ -544,7 +548,60 @@ class Collector:
             "dispatched": dispatched,
         }
 
+    def queue_top_up_messages(self, window: timedelta = timedelta(days=1)) -> int:
+        """充值到账 messages for recent top-ups, off the cashier's hot path (NOTE-1); the key
+        ``top_up:<entry>`` makes a rescan harmless."""
+        now = self.clock()
+        queued = 0
+        with self.db.uow() as uow:
+            s = uow.session
+            rows = s.execute(
+                select(
+                    LedgerEntry.id,
+                    LedgerEntry.account_id,
+                    LedgerEntry.amount_fen,
+                    LedgerEntry.balance_after_fen,
+                    LedgerEntry.created_at,
+                    Receipt.year,
+                    Receipt.number,
+                )
+                .outerjoin(Receipt, Receipt.ledger_entry_id == LedgerEntry.id)
+                .outerjoin(
+                    Notification,
+                    Notification.dedup_key == literal("top_up:") + cast(LedgerEntry.id, String),
+                )
+                .where(
+                    LedgerEntry.kind == EntryKind.TOP_UP,
+                    LedgerEntry.created_at >= now - window,
+                    Notification.id.is_(None),
+                )
+                .order_by(LedgerEntry.id)
+            ).all()
+            for entry_id, account_id, amount, balance, at, year, number in rows:
+                params: dict[str, object] = {
+                    "amount_fen": amount,
+                    "balance_fen": balance,
+                    "time": at,
+                }
+                if year is not None:
+                    params["receipt_no"] = f"{year}-{number:06d}"
+                if queue_tenant_message(
+                    s,
+                    kind="top_up",
+                    account_id=account_id,
+                    dedup_key=f"top_up:{entry_id}",
+                    params=params,
+                    now=now,
+                ):
+                    queued += 1
+            uow.commit()
+        return queued
+
     def dispatch(self) -> object:
+        try:
+            self.queue_top_up_messages()
+        except Exception:
+            logger.exception("could not queue top-up messages")
         if self.dispatcher is None:
             return None
         try:
