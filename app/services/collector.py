@@ -403,7 +403,8 @@ class Collector:
                     session,
                     AlarmKind.CONTROL_FAILURE,
                     f"control_failure:{t.point_id}",
-                    f"关断控制失效：表 {t.address} 已拉闸，但用量仍在增加"
+                    f"关断控制失效：表 {t.address} "
+                    f"{'已关阀' if t.protocol == 'cjt188' else '已拉闸'}，但用量仍在增加"
                     f"（增加 {check.consumption}）",
                     point_id=t.point_id,
                     meter_id=t.meter_id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,16 +24,19 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.calendar import local_date, local_midnight_utc, parse_protected_windows
 from app.domain.cut_policy import (
     AccountSnapshot,
+    Action,
     AlertLevel,
     AlertThresholds,
     CutPolicy,
+    Decision,
     PointSnapshot,
+    Reason,
     RelayState,
     TripCause,
     decide,
@@ -68,6 +72,10 @@ OPPOSITE = {
 }
 
 
+CUT_KINDS = frozenset({"trip", "valve-close"})
+RESTORE_KINDS = frozenset({"close", "valve-open"})
+
+
 def cut_kind(utility: str) -> str:
     return "trip" if utility == "electricity" else "valve-close"
 
@@ -95,8 +103,15 @@ def enqueue_command(
     payload: dict[str, object] | None = None,
     now: datetime | None = None,
 ) -> int | None:
-    """Queue a command for a point in the caller's transaction. An open command of the same
-    kind makes this a no-op (``None``); an open opposite command is cancelled (superseded)."""
+    """Queue a command for a point in the caller's transaction.
+
+    - An open command of the same kind makes this a no-op (``None``) — except that an operator's
+      request (rule ``manual``) adopts an open policy command of the same kind as manual and
+      returns its id, so that what the operator tripped is never closed by the policy (CTL-5).
+    - An open opposite command that is still pending is cancelled (superseded) — except that the
+      arrears policy never supersedes an operator: with an open opposite manual command the
+      policy's request is dropped (``None``).
+    """
     now = now or datetime.now(UTC)
     row = session.execute(
         select(MeasurementPoint.meter_id, Bus.gateway_id)
@@ -107,14 +122,27 @@ def enqueue_command(
     if row is None:
         raise NotFoundError("measurement point", point_id)
     open_cmds = session.execute(
-        select(Command.id, Command.kind, Command.state).where(
-            Command.point_id == point_id, Command.state.in_(OPEN_COMMAND_STATES)
-        )
+        select(Command.id, Command.kind, Command.state, Command.rule)
+        .where(Command.point_id == point_id, Command.state.in_(OPEN_COMMAND_STATES))
+        .order_by(Command.id)
     ).all()
-    for cmd_id, cmd_kind, state in open_cmds:
-        if cmd_kind == kind:
-            return None
-        if kind in OPPOSITE and cmd_kind == OPPOSITE[kind] and state == "pending":
+    manual = rule == TripCause.MANUAL
+    opposite = OPPOSITE.get(kind)
+    if not manual and any(k == opposite and r == TripCause.MANUAL for _i, k, _s, r in open_cmds):
+        return None  # only an operator undoes what an operator asked for
+    for cmd_id, cmd_kind, _state, cmd_rule in open_cmds:
+        if cmd_kind != kind:
+            continue
+        if manual and cmd_rule != TripCause.MANUAL:
+            session.execute(
+                update(Command)
+                .where(Command.id == cmd_id, Command.state.in_(OPEN_COMMAND_STATES))
+                .values(rule=TripCause.MANUAL, reason=reason, requested_by_id=requested_by)
+            )
+            return int(cmd_id)
+        return None
+    for cmd_id, cmd_kind, state, _rule in open_cmds:
+        if cmd_kind == opposite and state == "pending":
             session.execute(
                 update(Command)
                 .where(Command.id == cmd_id, Command.state == "pending")
@@ -160,6 +188,7 @@ class EvaluateReport:
     closes: int = 0
     alerts: int = 0
     commands: tuple[int, ...] = ()
+    cancelled: int = 0  # pending policy commands the new decision overtook
 
 
 def _days(value: object) -> Decimal | None:
@@ -261,7 +290,17 @@ def evaluate_accounts(
         ):
             if total:
                 spend[acc] = max(1, -int(total) // 7)
-    trips = closes = alerts = 0
+    # policy commands still waiting to run, per account (a meter offline, a retry pending)
+    pending: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    acc_of_point = {p.point_id: acc for acc, pts in points.items() for p in pts}
+    for cmd_id, cmd_point, cmd_kind in session.execute(
+        select(Command.id, Command.point_id, Command.kind).where(
+            Command.state == "pending", Command.rule == TripCause.ARREARS
+        )
+    ):  # few rows: only commands not yet carried out
+        if cmd_point in acc_of_point:
+            pending[acc_of_point[cmd_point]].append((cmd_id, cmd_point, cmd_kind))
+    trips = closes = alerts = cancelled = 0
     commands: list[int] = []
     for a in accounts:
         balance = a.cash_fen + a.subsidy_fen
@@ -284,6 +323,7 @@ def evaluate_accounts(
             daily_spend_fen=spend.get(a.id),
         )
         decision = decide(snapshot, points.get(a.id, ()), policy, now, alerts_sent=sent[a.id])
+        cancelled += _cancel_overtaken(session, decision, pending.get(a.id, ()), now)
         for pid in decision.trip_point_ids:
             cid = enqueue_command(
                 session,
@@ -332,7 +372,53 @@ def evaluate_accounts(
                 now=now,
             ):
                 alerts += 1
-    return EvaluateReport(len(accounts), trips, closes, alerts, tuple(commands))
+    return EvaluateReport(len(accounts), trips, closes, alerts, tuple(commands), cancelled)
+
+
+# a point decision with one of these reasons means "do not cut this point now"
+_NO_CUT_NOW = frozenset(
+    {
+        Reason.RESTORE,
+        Reason.SPECIAL_POWER,
+        Reason.PROTECTED_WINDOW,
+        Reason.KEEP_POWER,
+        Reason.UTILITY_NOT_CUT,
+        Reason.NO_SWITCH,
+    }
+)
+
+
+def _cancel_overtaken(
+    session: Session,
+    decision: Decision,
+    pending: Sequence[tuple[int, int, str]],
+    now: datetime,
+) -> int:
+    """Cancel policy commands still pending that the decision of ``now`` contradicts (CTL-4): a
+    restore for an account that has run out again, a cut for an account that has been topped up,
+    is in special power, or has entered a protected window (CTL-1) — they were decided on an
+    older state and must not be replayed (the meter may have been offline since)."""
+    if not pending:
+        return 0
+    by_point = {p.point_id: p for p in decision.points}
+    cancelled = 0
+    for cmd_id, pid, kind in pending:
+        pd = by_point.get(pid)
+        if pd is None or pd.action is not Action.NONE:
+            continue  # a new command for this point supersedes the pending one itself
+        if kind in RESTORE_KINDS and decision.owed and Reason.SPECIAL_POWER not in pd.reasons:
+            result = "账户已再次欠费，取消恢复供电"
+        elif kind in CUT_KINDS and _NO_CUT_NOW.intersection(pd.reasons):
+            result = "已不需要断电（余额已恢复、特殊用电、保护时段或保电）"
+        else:
+            continue
+        done = session.execute(
+            update(Command)
+            .where(Command.id == cmd_id, Command.state == "pending")
+            .values(state="cancelled", finished_at=now, result=result)
+        )
+        cancelled += int(getattr(done, "rowcount", 0) or 0)
+    return cancelled
 
 
 # --- execution -------------------------------------------------------------------------------
@@ -400,6 +486,7 @@ class CommandRunner:
         lease_s: float = 120.0,
         retry_delay_s: float = 30.0,
         stale_after: timedelta = timedelta(hours=6),
+        batch: int = 200,
     ) -> None:
         self.db = db
         self.executor = executor
@@ -407,6 +494,7 @@ class CommandRunner:
         self.lease_s = lease_s
         self.retry_delay_s = retry_delay_s
         self.stale_after = stale_after
+        self.batch = batch
 
     def recover(self, now: datetime) -> tuple[int, int]:
         """Commands left ``sent`` by a process that died: back to pending with ``verify_first``
@@ -519,36 +607,62 @@ class CommandRunner:
         now = now or datetime.now(UTC)
         report = RunReport()
         report.recovered, report.cancelled_stale = self.recover(now)
-        jobs = self.claim(now)
+        jobs = self.claim(now, self.batch)
         report.claimed = len(jobs)
+        started = time.monotonic()
         for job in jobs:
+            # The batch shares one lease; renew this job's before running it, so that a slow
+            # batch is not taken over by another runner's recovery half-way through.
+            elapsed = timedelta(seconds=time.monotonic() - started)
+            if not self._renew(job, now + elapsed):
+                report.outcomes[job.id] = "lost"
+                continue
             try:
                 result = self.executor(job)
             except NotExecuted as exc:
-                self._finish_failed(job, now, exc.actual, control_failure=True)
-                report.failed += 1
-                report.outcomes[job.id] = "failed"
+                done = self._finish_failed(job, now, exc.actual, control_failure=True)
+                report.failed += done
+                report.outcomes[job.id] = "failed" if done else "lost"
                 continue
             except Exception as exc:
                 if job.attempts < job.max_attempts:
-                    self._retry(job, now, str(exc))
-                    report.retried += 1
-                    report.outcomes[job.id] = "retry"
+                    done = self._retry(job, now, str(exc))
+                    report.retried += done
+                    report.outcomes[job.id] = "retry" if done else "lost"
                 else:
-                    self._finish_failed(job, now, str(exc), control_failure=False)
-                    report.failed += 1
-                    report.outcomes[job.id] = "failed"
+                    done = self._finish_failed(job, now, str(exc), control_failure=False)
+                    report.failed += done
+                    report.outcomes[job.id] = "failed" if done else "lost"
                 continue
-            self._finish_confirmed(job, now, result)
-            report.confirmed += 1
-            report.outcomes[job.id] = result.outcome
+            done = self._finish_confirmed(job, now, result)
+            report.confirmed += done
+            report.outcomes[job.id] = result.outcome if done else "lost"
         return report
 
-    def _retry(self, job: CommandJob, now: datetime, error: str) -> None:
+    def _mine(self, job: CommandJob) -> ColumnElement[bool]:
+        """The command is still ours: claimed by this runner and not recovered by another."""
+        return (
+            (Command.id == job.id) & (Command.state == "sent") & (Command.lease_owner == self.owner)
+        )
+
+    def _renew(self, job: CommandJob, now: datetime) -> bool:
         with self.db.uow() as uow:
-            uow.session.execute(
+            done = uow.session.execute(
                 update(Command)
-                .where(Command.id == job.id, Command.state == "sent")
+                .where(self._mine(job))
+                .values(lease_until=now + timedelta(seconds=self.lease_s))
+            )
+            uow.commit()
+        if not getattr(done, "rowcount", 0):
+            logger.warning("command %s was taken over before it ran; skipped", job.id)
+            return False
+        return True
+
+    def _retry(self, job: CommandJob, now: datetime, error: str) -> bool:
+        with self.db.uow() as uow:
+            done = uow.session.execute(
+                update(Command)
+                .where(self._mine(job))
                 .values(
                     state="pending",
                     lease_owner=None,
@@ -557,20 +671,28 @@ class CommandRunner:
                 )
             )
             uow.commit()
+        return bool(getattr(done, "rowcount", 0))
 
-    def _finish_confirmed(self, job: CommandJob, now: datetime, result: ExecResult) -> None:
+    def _finish_confirmed(self, job: CommandJob, now: datetime, result: ExecResult) -> bool:
+        """Record the outcome unless the command was taken over meanwhile (its lease ran out and
+        another runner recovered it: that runner reads the meter again and records it)."""
         target = TARGET_STATE.get(job.kind)
         with self.db.uow() as uow:
             s = uow.session
-            s.execute(
+            done = s.execute(
                 update(Command)
-                .where(Command.id == job.id)
+                .where(self._mine(job))
                 .values(state="confirmed", finished_at=now, lease_until=None, result="已确认")
             )
+            if not getattr(done, "rowcount", 0):
+                logger.warning("command %s was taken over; its outcome is not recorded", job.id)
+                return False
+            # the rule as it is now: an operator may have adopted the policy's command (CTL-5)
+            rule = s.scalar(select(Command.rule).where(Command.id == job.id))
             if target is not None:
                 values: dict[str, object] = {"relay_state": target}
                 if target == "open":
-                    values["trip_cause"] = job.rule or TripCause.MANUAL
+                    values["trip_cause"] = rule or TripCause.MANUAL
                     values["tripped_at"] = now
                     if result.register is not None:
                         values["trip_value"] = result.register
@@ -587,7 +709,7 @@ class CommandRunner:
                     .values(**values)
                 )
                 clear_alarms(s, f"control_failure:{job.point_id}", now)
-                if job.rule == TripCause.ARREARS and job.account_id is not None:
+                if rule == TripCause.ARREARS and job.account_id is not None:
                     kind = "cut" if target == "open" else "restored"
                     queue_tenant_message(
                         s,
@@ -598,17 +720,21 @@ class CommandRunner:
                         now=now,
                     )
             uow.commit()
+        return True
 
     def _finish_failed(
         self, job: CommandJob, now: datetime, detail: str, *, control_failure: bool
-    ) -> None:
+    ) -> bool:
         with self.db.uow() as uow:
             s = uow.session
-            s.execute(
+            done = s.execute(
                 update(Command)
-                .where(Command.id == job.id)
+                .where(self._mine(job))
                 .values(state="failed", finished_at=now, lease_until=None, result=detail[:2000])
             )
+            if not getattr(done, "rowcount", 0):
+                logger.warning("command %s was taken over; its failure is not recorded", job.id)
+                return False
             if control_failure:
                 if detail in ("open", "closed"):
                     s.execute(
@@ -622,7 +748,7 @@ class CommandRunner:
                     f"control_failure:{job.point_id}",
                     f"关断控制失效：表 {job.address} 应答了"
                     f"{_KIND_NAMES.get(job.kind, job.kind)}命令，"
-                    f"但回读状态仍为{_STATE_NAMES.get(detail, detail)}",
+                    f"但回读状态仍为{_state_name(job, detail)}",
                     point_id=job.point_id,
                     details={"command_id": job.id, "kind": job.kind, "read_back": detail},
                     now=now,
@@ -639,10 +765,18 @@ class CommandRunner:
                     now=now,
                 )
             uow.commit()
+        return True
 
 
 _KIND_NAMES = {"trip": "拉闸", "close": "合闸", "valve-close": "关阀", "valve-open": "开阀"}
 _STATE_NAMES = {"open": "断开", "closed": "闭合", "abnormal": "异常"}
+_VALVE_STATE_NAMES = {"open": "开启", "closed": "关闭", "abnormal": "异常"}
+
+
+def _state_name(job: CommandJob, meter_state: str) -> str:
+    """The meter's state word in Chinese: a relay is 断开/闭合, a valve 开启/关闭."""
+    names = _VALVE_STATE_NAMES if job.protocol == "cjt188" else _STATE_NAMES
+    return names.get(meter_state, meter_state)
 
 
 def _policy_state(job: CommandJob, meter_state: str) -> str:
@@ -716,8 +850,5 @@ class ControlService:
 
     def command_states(self, ids: Sequence[int]) -> dict[int, str]:
         with self.db.uow() as uow:
-            return dict(
-                uow.session.execute(select(Command.id, Command.state).where(Command.id.in_(ids)))
-                .tuples()
-                .all()
-            )
+            rows = uow.session.execute(select(Command.id, Command.state).where(Command.id.in_(ids)))
+            return {cmd_id: state for cmd_id, state in rows}
