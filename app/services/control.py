@@ -41,7 +41,7 @@ from app.domain.cut_policy import (
     TripCause,
     decide,
 )
-from app.domain.enums import AccountState, EntryKind
+from app.domain.enums import AccountState, Category, EntryKind
 from app.domain.permissions import Perm
 from app.errors import NotFoundError, ValidationError
 from app.models.account import Account
@@ -249,17 +249,7 @@ def evaluate_accounts(
                 bool(keep),
             )
         )
-    # property fee not yet covered (BILL-4): what of the debt is property fee
-    fees = dict(
-        session.execute(
-            select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen))
-            .where(
-                LedgerEntry.account_id.in_(acc_ids),
-                LedgerEntry.kind == EntryKind.PROPERTY_FEE,
-            )
-            .group_by(LedgerEntry.account_id)
-        ).all()
-    )
+    fees = unpaid_property_fees(session, [a.id for a in accounts if a.balance_fen < 0])
     # low-balance messages already queued today, per account
     today = local_date(now, policy.tz)
     since = local_midnight_utc(today, policy.tz)
@@ -303,8 +293,6 @@ def evaluate_accounts(
     trips = closes = alerts = cancelled = 0
     commands: list[int] = []
     for a in accounts:
-        balance = a.cash_fen + a.subsidy_fen
-        unpaid_fee = min(max(0, -balance), max(0, -int(fees.get(a.id) or 0)))
         snapshot = AccountSnapshot(
             account_id=a.id,
             cash_fen=a.cash_fen,
@@ -313,7 +301,7 @@ def evaluate_accounts(
             overdraft_limit_fen=a.overdraft_limit_fen,
             special_power_from=a.special_power_from,
             special_power_until=a.special_power_until,
-            unpaid_property_fee_fen=unpaid_fee,
+            unpaid_property_fee_fen=fees.get(a.id, 0),
             alerts=AlertThresholds(
                 warning_fen=a.warn_threshold_fen,
                 urgent_fen=a.urgent_threshold_fen,
@@ -419,6 +407,36 @@ def _cancel_overtaken(
         )
         cancelled += int(getattr(done, "rowcount", 0) or 0)
     return cancelled
+
+
+def unpaid_property_fees(session: Session, account_ids: Sequence[int]) -> dict[int, int]:
+    """Property fee not yet covered, per account in debt (BILL-4): the property fees (net of their
+    reversals) booked since the balance was last ≥ 0. A top-up is taken to pay utilities first,
+    so with property-fee linkage off only the utility part of a debt cuts power (物业联动 off):
+    ¥50 left, an ¥80 fee → balance −¥30, unpaid fee ¥80, the utilities still have ¥50."""
+    out: dict[int, int] = {}
+    ids = sorted(set(account_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        last_paid_up = (
+            select(LedgerEntry.account_id, func.max(LedgerEntry.id).label("entry_id"))
+            .where(LedgerEntry.account_id.in_(chunk), LedgerEntry.balance_after_fen >= 0)
+            .group_by(LedgerEntry.account_id)
+            .subquery()
+        )
+        for acc, total in session.execute(
+            select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen))
+            .outerjoin(last_paid_up, last_paid_up.c.account_id == LedgerEntry.account_id)
+            .where(
+                LedgerEntry.account_id.in_(chunk),
+                LedgerEntry.category == Category.PROPERTY,
+                LedgerEntry.id > func.coalesce(last_paid_up.c.entry_id, 0),
+            )
+            .group_by(LedgerEntry.account_id)
+        ):
+            if total is not None and int(total) < 0:
+                out[int(acc)] = -int(total)
+    return out
 
 
 # --- execution -------------------------------------------------------------------------------
