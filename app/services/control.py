@@ -171,13 +171,15 @@ def enqueue_command(
 
 def policy_from_settings(settings: dict[str, Any]) -> CutPolicy:
     windows = settings.get("control.protected_windows") or {}
+    tz = str(settings.get("site.timezone", "Asia/Shanghai"))
     return CutPolicy(
         cut_threshold_fen=int(settings.get("billing.cut_threshold_fen", 0)),
         restore_threshold_fen=int(settings.get("billing.restore_threshold_fen", 0)),
         cut_water=bool(settings.get("control.cut_water", False)),
         property_fee_linkage=bool(settings.get("billing.property_fee_linkage", False)),
-        protected=parse_protected_windows(windows) if windows else None,
-        tz=str(settings.get("site.timezone", "Asia/Shanghai")),
+        # windows are in the site's time zone unless their own configuration names one
+        protected=parse_protected_windows({"tz": tz, **windows}) if windows else None,
+        tz=tz,
     )
 
 
@@ -517,25 +519,44 @@ class CommandRunner:
     def recover(self, now: datetime) -> tuple[int, int]:
         """Commands left ``sent`` by a process that died: back to pending with ``verify_first``
         (read the meter before sending anything). Pending commands older than ``stale_after``
-        are cancelled rather than executed long after they were asked for."""
+        are cancelled rather than executed long after they were asked for.
+
+        On PostgreSQL the rows are locked (``SKIP LOCKED``) before they change: two runners
+        recovering at once would otherwise both reset a command that one of them has already
+        claimed again, and both would execute it."""
         with self.db.uow() as uow:
             s = uow.session
+            lost = (
+                select(Command)
+                .where(Command.state == "sent", Command.lease_until < now)
+                .order_by(Command.id)
+            )
+            stale_q = (
+                select(Command.id)
+                .where(Command.state == "pending", Command.created_at < now - self.stale_after)
+                .order_by(Command.id)
+            )
+            if not self.db.is_sqlite:
+                lost = lost.with_for_update(skip_locked=True)
+                stale_q = stale_q.with_for_update(skip_locked=True)
             recovered = 0
-            for cmd in s.scalars(
-                select(Command).where(Command.state == "sent", Command.lease_until < now)
-            ):
+            for cmd in s.scalars(lost):
                 cmd.state = "pending"
                 cmd.payload = {**(cmd.payload or {}), "verify_first": True}
                 cmd.lease_owner = None
                 cmd.lease_until = None
                 recovered += 1
-            stale = s.execute(
-                update(Command)
-                .where(Command.state == "pending", Command.created_at < now - self.stale_after)
-                .values(state="cancelled", finished_at=now, result="已过期，未执行（防止盲目重放）")
-            )
+            stale = list(s.scalars(stale_q))
+            if stale:
+                s.execute(
+                    update(Command)
+                    .where(Command.id.in_(stale), Command.state == "pending")
+                    .values(
+                        state="cancelled", finished_at=now, result="已过期，未执行（防止盲目重放）"
+                    )
+                )
             uow.commit()
-            return recovered, int(getattr(stale, "rowcount", 0) or 0)
+            return recovered, len(stale)
 
     def claim(self, now: datetime, limit: int = 200) -> list[CommandJob]:
         with self.db.uow() as uow:

@@ -14,7 +14,13 @@ from sqlalchemy import func, insert, select, update
 from app.models import AuditEntry, Command, MeasurementPoint, Meter, Room
 from app.services import Services
 from app.services.context import Actor
-from app.services.control import CommandJob, CommandRunner, ControlService, enqueue_command
+from app.services.control import (
+    CommandJob,
+    CommandRunner,
+    ControlService,
+    enqueue_command,
+    policy_from_settings,
+)
 from app.services.unit_of_work import Database
 from tests.fixtures.control import (
     FakeMeters,
@@ -416,10 +422,29 @@ def test_two_runners_never_execute_the_same_command(site: Site, db_url: str) -> 
                     created_at=TUESDAY_10,
                 )
             )
+        # and 20 more that a collector which died had claimed; their lease has run out
+        for i, point in enumerate(list(m.elec.values()) * 4):
+            uow.session.add(
+                Command(
+                    kind="trip",
+                    point_id=point,
+                    meter_id=m.meters[point],
+                    gateway_id=m.gateway_id,
+                    priority=0,
+                    rule="manual",
+                    reason=f"崩溃遗留 {i}",
+                    state="sent",
+                    attempts=1,
+                    lease_owner="dead-pc:1",
+                    lease_until=TUESDAY_10 - timedelta(minutes=1),
+                    payload={},
+                    created_at=TUESDAY_10 - timedelta(minutes=10),
+                )
+            )
         uow.commit()
     with services.db.uow() as uow:
         total = uow.session.scalar(select(func.count()).select_from(Command))
-    assert total == 40
+    assert total == 60
 
     both_busy = threading.Barrier(2, timeout=30)
     seen: set[str] = set()
@@ -452,7 +477,8 @@ def test_two_runners_never_execute_the_same_command(site: Site, db_url: str) -> 
         t.join(120)
     assert not errors, errors
     ids = [j.id for j in meters.calls]
-    assert len(ids) == 40 and len(set(ids)) == 40
+    assert len(ids) == 60 and len(set(ids)) == 60
+    assert sum(j.verify_first for j in meters.calls) == 20
     with services.db.uow() as uow:
         owners = dict(
             uow.session.execute(
@@ -462,7 +488,7 @@ def test_two_runners_never_execute_the_same_command(site: Site, db_url: str) -> 
         states = set(uow.session.scalars(select(Command.state)))
     assert states == {"confirmed"}
     assert seen == {"desk-1", "desk-2"}
-    assert sum(owners.values()) == 40
+    assert sum(owners.values()) == 60 and "dead-pc:1" not in owners
 
 
 def test_restore_for_an_account_that_ran_out_again_is_not_replayed(site: Site) -> None:
@@ -485,3 +511,16 @@ def test_restore_for_an_account_that_ran_out_again_is_not_replayed(site: Site) -
         ("trip", "confirmed"),
         ("close", "cancelled"),
     ]
+
+
+def test_protected_windows_follow_the_site_time_zone() -> None:
+    settings = {"site.timezone": "Asia/Tokyo", "control.protected_windows": NIGHTS_AND_REST_DAYS}
+    policy = policy_from_settings(settings)
+    assert policy.protected is not None
+    tuesday_2230_tokyo = datetime(2026, 7, 7, 13, 30, tzinfo=UTC)  # 21:30 in Shanghai
+    assert policy.protected.is_protected(tuesday_2230_tokyo)
+    explicit = policy_from_settings(
+        {**settings, "control.protected_windows": {**NIGHTS_AND_REST_DAYS, "tz": "Asia/Shanghai"}}
+    )
+    assert explicit.protected is not None
+    assert not explicit.protected.is_protected(tuesday_2230_tokyo)
