@@ -319,10 +319,20 @@ class Collector:
     def control_cycle(self, now: datetime | None = None) -> RunReport:
         """Arrears policy over every open account, then the queued commands."""
         now = now or self.clock()
-        with self.db.uow() as uow:
-            evaluate_accounts(uow.session, now=now)
-            uow.commit()
-        return self.run_commands(now)
+        error: str | None = None
+        try:
+            with self.db.uow() as uow:
+                evaluate_accounts(uow.session, now=now)
+                uow.commit()
+        except Exception as exc:
+            # e.g. a malformed protected-window setting: the commands already queued (manual
+            # trips, restores) still run, and the read cycle goes on
+            logger.exception("arrears policy failed")
+            error = f"欠费断电策略执行失败：{exc}"
+        report = self.run_commands(now)
+        if error is not None:
+            report.errors.append(error)
+        return report
 
     # -- reads -------------------------------------------------------------------------------
 

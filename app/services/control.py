@@ -13,6 +13,7 @@ Switch state on a point (``relay_state``) is kept in the policy's terms: ``close
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
@@ -472,6 +473,7 @@ class RunReport:
     recovered: int = 0
     cancelled_stale: int = 0
     outcomes: dict[int, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # e.g. the policy could not be evaluated
 
 
 @dataclass(frozen=True)
@@ -493,6 +495,9 @@ class NotExecuted(Exception):
         self.actual = actual
 
 
+_RUNNER_SEQ = itertools.count(1)
+
+
 class CommandRunner:
     """Claims due commands (leases; ``SKIP LOCKED`` on PostgreSQL), executes them outside any
     database transaction and records the outcome."""
@@ -510,7 +515,9 @@ class CommandRunner:
     ) -> None:
         self.db = db
         self.executor = executor
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        # unique per runner (lease_owner is 64 characters): leases tell runners apart, also two
+        # in one process
+        self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_RUNNER_SEQ)}"
         self.lease_s = lease_s
         self.retry_delay_s = retry_delay_s
         self.stale_after = stale_after

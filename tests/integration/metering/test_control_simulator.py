@@ -20,11 +20,11 @@ from app.comms.simulator.meters import ConstantCurve, SimMeter
 from app.models import MeasurementPoint
 from app.services import Services
 from app.services.collector import Collector
-from app.services.control import CommandRunner, enqueue_command
+from app.services.control import CommandRunner, ControlService, enqueue_command
 from tests.fixtures.control import alarms, commands, evaluate, owe, point_state, top_up
 from tests.fixtures.metering import Metering, add_metering
 from tests.fixtures.simulator import FrameTrace, free_port, sim_site
-from tests.fixtures.site import build_small_site
+from tests.fixtures.site import ADMIN, build_small_site
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # in the past: control frames stay valid
 SPEED = 60.0  # one simulated minute per second
@@ -172,3 +172,17 @@ def test_consumption_while_tripped_raises_the_alarm_at_the_next_read(rig: Rig) -
 
     rig.collector.read_cycle()  # one alarm per condition, not one per read
     assert len(alarms(services, "control_failure")) == 1
+
+
+def test_a_broken_policy_setting_does_not_stop_manual_commands(rig: Rig) -> None:
+    services, m = rig.services, rig.m
+    a = m.elec["A-1-01"]
+    services.settings.set(
+        ADMIN, "control.protected_windows", {"daily": [{"start": "25:00", "end": "08:00"}]}
+    )
+    ControlService(services.db).request(ADMIN, [a], "trip", "线路检修")
+    report = rig.collector.control_cycle(rig.now())
+    assert report.confirmed == 1
+    assert len(report.errors) == 1 and report.errors[0].startswith("欠费断电策略执行失败")
+    assert not rig.meter(a).relay_closed
+    assert point_state(services, a) == ("open", "manual")
