@@ -127,6 +127,8 @@ def parse_property_fee_config(value: object) -> PropertyFeeConfig | None:
 
 def first_chargeable_month(move_in: datetime, deduct_day: int, tz: str) -> date:
     """A month is charged when the tenant has moved in by its deduct day (local calendar)."""
+    if move_in.tzinfo is None:  # stored as UTC
+        move_in = move_in.replace(tzinfo=UTC)
     day = local_date(move_in, tz)
     month = day.replace(day=1)
     if day.day <= deduct_day:
@@ -191,6 +193,8 @@ def charge_property_fees(
         # Under the account lock, look again: a concurrent run may have booked the month while
         # this one waited (PostgreSQL READ COMMITTED sees it now; SQLite queued the whole run).
         account = lock_account(session, account_id=acc_id, for_update=for_update)
+        if account.state != AccountState.ACTIVE:
+            continue  # suspended or closed meanwhile
         done = _charged_months(session, [acc_id])[acc_id]
         for month in rule.months_due(now, first_month=first, charged=done, tz=tz):
             posted = post(
