@@ -179,10 +179,12 @@ def classify_reading(
     max_step = None if limit is None else limit.max_step(t - prev_t)
     step = value - previous.value
     if step < 0:
-        if register is not None:
+        # a wrap needs a previous value the register can hold (else the "wrapped" step would
+        # be negative: a misread or a different register format, not a rollover)
+        if register is not None and previous.value <= register.max_value:
             wrapped = step + register.modulus
             plausible_max = register.modulus / 100 if max_step is None else max_step
-            if wrapped <= plausible_max:
+            if 0 <= wrapped <= plausible_max:
                 return ReadingCheck(
                     ReadingStatus.ROLLOVER,
                     value,

@@ -363,10 +363,20 @@ class Collector:
     def control_cycle(self, now: datetime | None = None) -> RunReport:
         """Arrears policy over every open account, then the queued commands."""
         now = now or self.clock()
-        with self.db.uow() as uow:
-            evaluate_accounts(uow.session, now=now)
-            uow.commit()
-        return self.run_commands(now)
+        error: str | None = None
+        try:
+            with self.db.uow() as uow:
+                evaluate_accounts(uow.session, now=now)
+                uow.commit()
+        except Exception as exc:
+            # e.g. a malformed protected-window setting: the commands already queued (manual
+            # trips, restores) still run, and the read cycle goes on
+            logger.exception("arrears policy failed")
+            error = f"欠费断电策略执行失败：{exc}"
+        report = self.run_commands(now)
+        if error is not None:
+            report.errors.append(error)
+        return report
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -447,7 +457,8 @@ class Collector:
                     session,
                     AlarmKind.CONTROL_FAILURE,
                     f"control_failure:{t.point_id}",
-                    f"关断控制失效：表 {t.address} 已拉闸，但用量仍在增加"
+                    f"关断控制失效：表 {t.address} "
+                    f"{'已关阀' if t.protocol == 'cjt188' else '已拉闸'}，但用量仍在增加"
                     f"（增加 {check.consumption}）",
                     point_id=t.point_id,
                     meter_id=t.meter_id,

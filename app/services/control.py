@@ -13,9 +13,11 @@ Switch state on a point (``relay_state``) is kept in the policy's terms: ``close
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import socket
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,21 +25,24 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.calendar import local_date, local_midnight_utc, parse_protected_windows
 from app.domain.cut_policy import (
     AccountSnapshot,
+    Action,
     AlertLevel,
     AlertThresholds,
     CutPolicy,
+    Decision,
     PointSnapshot,
+    Reason,
     RelayState,
     TripCause,
     decide,
 )
-from app.domain.enums import AccountState, EntryKind
+from app.domain.enums import AccountState, Category, EntryKind
 from app.domain.permissions import Perm
 from app.errors import NotFoundError, ValidationError
 from app.models.account import Account
@@ -68,6 +73,10 @@ OPPOSITE = {
 }
 
 
+CUT_KINDS = frozenset({"trip", "valve-close"})
+RESTORE_KINDS = frozenset({"close", "valve-open"})
+
+
 def cut_kind(utility: str) -> str:
     return "trip" if utility == "electricity" else "valve-close"
 
@@ -95,8 +104,15 @@ def enqueue_command(
     payload: dict[str, object] | None = None,
     now: datetime | None = None,
 ) -> int | None:
-    """Queue a command for a point in the caller's transaction. An open command of the same
-    kind makes this a no-op (``None``); an open opposite command is cancelled (superseded)."""
+    """Queue a command for a point in the caller's transaction.
+
+    - An open command of the same kind makes this a no-op (``None``) — except that an operator's
+      request (rule ``manual``) adopts an open policy command of the same kind as manual and
+      returns its id, so that what the operator tripped is never closed by the policy (CTL-5).
+    - An open opposite command that is still pending is cancelled (superseded) — except that the
+      arrears policy never supersedes an operator: with an open opposite manual command the
+      policy's request is dropped (``None``).
+    """
     now = now or datetime.now(UTC)
     row = session.execute(
         select(MeasurementPoint.meter_id, Bus.gateway_id)
@@ -107,14 +123,27 @@ def enqueue_command(
     if row is None:
         raise NotFoundError("measurement point", point_id)
     open_cmds = session.execute(
-        select(Command.id, Command.kind, Command.state).where(
-            Command.point_id == point_id, Command.state.in_(OPEN_COMMAND_STATES)
-        )
+        select(Command.id, Command.kind, Command.state, Command.rule)
+        .where(Command.point_id == point_id, Command.state.in_(OPEN_COMMAND_STATES))
+        .order_by(Command.id)
     ).all()
-    for cmd_id, cmd_kind, state in open_cmds:
-        if cmd_kind == kind:
-            return None
-        if kind in OPPOSITE and cmd_kind == OPPOSITE[kind] and state == "pending":
+    manual = rule == TripCause.MANUAL
+    opposite = OPPOSITE.get(kind)
+    if not manual and any(k == opposite and r == TripCause.MANUAL for _i, k, _s, r in open_cmds):
+        return None  # only an operator undoes what an operator asked for
+    for cmd_id, cmd_kind, _state, cmd_rule in open_cmds:
+        if cmd_kind != kind:
+            continue
+        if manual and cmd_rule != TripCause.MANUAL:
+            session.execute(
+                update(Command)
+                .where(Command.id == cmd_id, Command.state.in_(OPEN_COMMAND_STATES))
+                .values(rule=TripCause.MANUAL, reason=reason, requested_by_id=requested_by)
+            )
+            return int(cmd_id)
+        return None
+    for cmd_id, cmd_kind, state, _rule in open_cmds:
+        if cmd_kind == opposite and state == "pending":
             session.execute(
                 update(Command)
                 .where(Command.id == cmd_id, Command.state == "pending")
@@ -143,13 +172,15 @@ def enqueue_command(
 
 def policy_from_settings(settings: dict[str, Any]) -> CutPolicy:
     windows = settings.get("control.protected_windows") or {}
+    tz = str(settings.get("site.timezone", "Asia/Shanghai"))
     return CutPolicy(
         cut_threshold_fen=int(settings.get("billing.cut_threshold_fen", 0)),
         restore_threshold_fen=int(settings.get("billing.restore_threshold_fen", 0)),
         cut_water=bool(settings.get("control.cut_water", False)),
         property_fee_linkage=bool(settings.get("billing.property_fee_linkage", False)),
-        protected=parse_protected_windows(windows) if windows else None,
-        tz=str(settings.get("site.timezone", "Asia/Shanghai")),
+        # windows are in the site's time zone unless their own configuration names one
+        protected=parse_protected_windows({"tz": tz, **windows}) if windows else None,
+        tz=tz,
     )
 
 
@@ -160,6 +191,7 @@ class EvaluateReport:
     closes: int = 0
     alerts: int = 0
     commands: tuple[int, ...] = ()
+    cancelled: int = 0  # pending policy commands the new decision overtook
 
 
 def _days(value: object) -> Decimal | None:
@@ -220,17 +252,7 @@ def evaluate_accounts(
                 bool(keep),
             )
         )
-    # property fee not yet covered (BILL-4): what of the debt is property fee
-    fees = dict(
-        session.execute(
-            select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen))
-            .where(
-                LedgerEntry.account_id.in_(acc_ids),
-                LedgerEntry.kind == EntryKind.PROPERTY_FEE,
-            )
-            .group_by(LedgerEntry.account_id)
-        ).all()
-    )
+    fees = unpaid_property_fees(session, [a.id for a in accounts if a.balance_fen < 0])
     # low-balance messages already queued today, per account
     today = local_date(now, policy.tz)
     since = local_midnight_utc(today, policy.tz)
@@ -261,11 +283,19 @@ def evaluate_accounts(
         ):
             if total:
                 spend[acc] = max(1, -int(total) // 7)
-    trips = closes = alerts = 0
+    # policy commands still waiting to run, per account (a meter offline, a retry pending)
+    pending: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    acc_of_point = {p.point_id: acc for acc, pts in points.items() for p in pts}
+    for cmd_id, cmd_point, cmd_kind in session.execute(
+        select(Command.id, Command.point_id, Command.kind).where(
+            Command.state == "pending", Command.rule == TripCause.ARREARS
+        )
+    ):  # few rows: only commands not yet carried out
+        if cmd_point in acc_of_point:
+            pending[acc_of_point[cmd_point]].append((cmd_id, cmd_point, cmd_kind))
+    trips = closes = alerts = cancelled = 0
     commands: list[int] = []
     for a in accounts:
-        balance = a.cash_fen + a.subsidy_fen
-        unpaid_fee = min(max(0, -balance), max(0, -int(fees.get(a.id) or 0)))
         snapshot = AccountSnapshot(
             account_id=a.id,
             cash_fen=a.cash_fen,
@@ -274,7 +304,7 @@ def evaluate_accounts(
             overdraft_limit_fen=a.overdraft_limit_fen,
             special_power_from=a.special_power_from,
             special_power_until=a.special_power_until,
-            unpaid_property_fee_fen=unpaid_fee,
+            unpaid_property_fee_fen=fees.get(a.id, 0),
             alerts=AlertThresholds(
                 warning_fen=a.warn_threshold_fen,
                 urgent_fen=a.urgent_threshold_fen,
@@ -284,6 +314,7 @@ def evaluate_accounts(
             daily_spend_fen=spend.get(a.id),
         )
         decision = decide(snapshot, points.get(a.id, ()), policy, now, alerts_sent=sent[a.id])
+        cancelled += _cancel_overtaken(session, decision, pending.get(a.id, ()), now)
         for pid in decision.trip_point_ids:
             cid = enqueue_command(
                 session,
@@ -332,7 +363,83 @@ def evaluate_accounts(
                 now=now,
             ):
                 alerts += 1
-    return EvaluateReport(len(accounts), trips, closes, alerts, tuple(commands))
+    return EvaluateReport(len(accounts), trips, closes, alerts, tuple(commands), cancelled)
+
+
+# a point decision with one of these reasons means "do not cut this point now"
+_NO_CUT_NOW = frozenset(
+    {
+        Reason.RESTORE,
+        Reason.SPECIAL_POWER,
+        Reason.PROTECTED_WINDOW,
+        Reason.KEEP_POWER,
+        Reason.UTILITY_NOT_CUT,
+        Reason.NO_SWITCH,
+    }
+)
+
+
+def _cancel_overtaken(
+    session: Session,
+    decision: Decision,
+    pending: Sequence[tuple[int, int, str]],
+    now: datetime,
+) -> int:
+    """Cancel policy commands still pending that the decision of ``now`` contradicts (CTL-4): a
+    restore for an account that has run out again, a cut for an account that has been topped up,
+    is in special power, or has entered a protected window (CTL-1) — they were decided on an
+    older state and must not be replayed (the meter may have been offline since)."""
+    if not pending:
+        return 0
+    by_point = {p.point_id: p for p in decision.points}
+    cancelled = 0
+    for cmd_id, pid, kind in pending:
+        pd = by_point.get(pid)
+        if pd is None or pd.action is not Action.NONE:
+            continue  # a new command for this point supersedes the pending one itself
+        if kind in RESTORE_KINDS and decision.owed and Reason.SPECIAL_POWER not in pd.reasons:
+            result = "账户已再次欠费，取消恢复供电"
+        elif kind in CUT_KINDS and _NO_CUT_NOW.intersection(pd.reasons):
+            result = "已不需要断电（余额已恢复、特殊用电、保护时段或保电）"
+        else:
+            continue
+        done = session.execute(
+            update(Command)
+            .where(Command.id == cmd_id, Command.state == "pending")
+            .values(state="cancelled", finished_at=now, result=result)
+        )
+        cancelled += int(getattr(done, "rowcount", 0) or 0)
+    return cancelled
+
+
+def unpaid_property_fees(session: Session, account_ids: Sequence[int]) -> dict[int, int]:
+    """Property fee not yet covered, per account in debt (BILL-4): the property fees (net of their
+    reversals) booked since the balance was last ≥ 0. A top-up is taken to pay utilities first,
+    so with property-fee linkage off only the utility part of a debt cuts power (物业联动 off):
+    ¥50 left, an ¥80 fee → balance −¥30, unpaid fee ¥80, the utilities still have ¥50."""
+    out: dict[int, int] = {}
+    ids = sorted(set(account_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        last_paid_up = (
+            select(LedgerEntry.account_id, func.max(LedgerEntry.id).label("entry_id"))
+            .where(LedgerEntry.account_id.in_(chunk), LedgerEntry.balance_after_fen >= 0)
+            .group_by(LedgerEntry.account_id)
+            .subquery()
+        )
+        for acc, total in session.execute(
+            select(LedgerEntry.account_id, func.sum(LedgerEntry.amount_fen))
+            .outerjoin(last_paid_up, last_paid_up.c.account_id == LedgerEntry.account_id)
+            .where(
+                LedgerEntry.account_id.in_(chunk),
+                LedgerEntry.category == Category.PROPERTY,
+                LedgerEntry.id > func.coalesce(last_paid_up.c.entry_id, 0),
+            )
+            .group_by(LedgerEntry.account_id)
+        ):
+            if total is not None and int(total) < 0:
+                out[int(acc)] = -int(total)
+    return out
 
 
 # --- execution -------------------------------------------------------------------------------
@@ -367,6 +474,7 @@ class RunReport:
     recovered: int = 0
     cancelled_stale: int = 0
     outcomes: dict[int, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # e.g. the policy could not be evaluated
 
 
 @dataclass(frozen=True)
@@ -388,6 +496,9 @@ class NotExecuted(Exception):
         self.actual = actual
 
 
+_RUNNER_SEQ = itertools.count(1)
+
+
 class CommandRunner:
     """Claims due commands (leases; ``SKIP LOCKED`` on PostgreSQL), executes them outside any
     database transaction and records the outcome."""
@@ -401,37 +512,75 @@ class CommandRunner:
         lease_s: float = 120.0,
         retry_delay_s: float = 30.0,
         stale_after: timedelta = timedelta(hours=6),
+        batch: int = 200,
     ) -> None:
         self.db = db
         self.executor = executor
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        # unique per runner (lease_owner is 64 characters): leases tell runners apart, also two
+        # in one process
+        self.owner = owner or f"{socket.gethostname()[:40]}:{os.getpid()}:{next(_RUNNER_SEQ)}"
         self.lease_s = lease_s
         self.retry_delay_s = retry_delay_s
         self.stale_after = stale_after
+        self.batch = batch
 
     def recover(self, now: datetime) -> tuple[int, int]:
         """Commands left ``sent`` by a process that died: back to pending with ``verify_first``
         (read the meter before sending anything). Pending commands older than ``stale_after``
-        are cancelled rather than executed long after they were asked for."""
+        are cancelled rather than executed long after they were asked for.
+
+        On PostgreSQL the rows are locked (``SKIP LOCKED``) before they change: two runners
+        recovering at once would otherwise both reset a command that one of them has already
+        claimed again, and both would execute it."""
         with self.db.uow() as uow:
             s = uow.session
+            # leases run out, and leases of this PC's own processes that are gone (a collector
+            # killed and restarted need not wait for its own lease)
+            dead = [
+                o
+                for (o,) in s.execute(
+                    select(Command.lease_owner)
+                    .where(Command.state == "sent", Command.lease_until >= now)
+                    .distinct()
+                )
+                if _owner_dead(o)
+            ]
+            lost = (
+                select(Command)
+                .where(
+                    Command.state == "sent",
+                    (Command.lease_until < now)
+                    | Command.lease_until.is_(None)
+                    | Command.lease_owner.in_(dead),
+                )
+                .order_by(Command.id)
+            )
+            stale_q = (
+                select(Command.id)
+                .where(Command.state == "pending", Command.created_at < now - self.stale_after)
+                .order_by(Command.id)
+            )
+            if not self.db.is_sqlite:
+                lost = lost.with_for_update(skip_locked=True)
+                stale_q = stale_q.with_for_update(skip_locked=True)
             recovered = 0
-            for cmd in s.scalars(select(Command).where(Command.state == "sent")):
-                expired = cmd.lease_until is None or cmd.lease_until < now
-                if not expired and not _owner_dead(cmd.lease_owner):
-                    continue
+            for cmd in s.scalars(lost):
                 cmd.state = "pending"
                 cmd.payload = {**(cmd.payload or {}), "verify_first": True}
                 cmd.lease_owner = None
                 cmd.lease_until = None
                 recovered += 1
-            stale = s.execute(
-                update(Command)
-                .where(Command.state == "pending", Command.created_at < now - self.stale_after)
-                .values(state="cancelled", finished_at=now, result="已过期，未执行（防止盲目重放）")
-            )
+            stale = list(s.scalars(stale_q))
+            if stale:
+                s.execute(
+                    update(Command)
+                    .where(Command.id.in_(stale), Command.state == "pending")
+                    .values(
+                        state="cancelled", finished_at=now, result="已过期，未执行（防止盲目重放）"
+                    )
+                )
             uow.commit()
-            return recovered, int(getattr(stale, "rowcount", 0) or 0)
+            return recovered, len(stale)
 
     def claim(self, now: datetime, limit: int = 200) -> list[CommandJob]:
         with self.db.uow() as uow:
@@ -522,36 +671,62 @@ class CommandRunner:
         now = now or datetime.now(UTC)
         report = RunReport()
         report.recovered, report.cancelled_stale = self.recover(now)
-        jobs = self.claim(now)
+        jobs = self.claim(now, self.batch)
         report.claimed = len(jobs)
+        started = time.monotonic()
         for job in jobs:
+            # The batch shares one lease; renew this job's before running it, so that a slow
+            # batch is not taken over by another runner's recovery half-way through.
+            elapsed = timedelta(seconds=time.monotonic() - started)
+            if not self._renew(job, now + elapsed):
+                report.outcomes[job.id] = "lost"
+                continue
             try:
                 result = self.executor(job)
             except NotExecuted as exc:
-                self._finish_failed(job, now, exc.actual, control_failure=True)
-                report.failed += 1
-                report.outcomes[job.id] = "failed"
+                done = self._finish_failed(job, now, exc.actual, control_failure=True)
+                report.failed += done
+                report.outcomes[job.id] = "failed" if done else "lost"
                 continue
             except Exception as exc:
                 if job.attempts < job.max_attempts:
-                    self._retry(job, now, str(exc))
-                    report.retried += 1
-                    report.outcomes[job.id] = "retry"
+                    done = self._retry(job, now, str(exc))
+                    report.retried += done
+                    report.outcomes[job.id] = "retry" if done else "lost"
                 else:
-                    self._finish_failed(job, now, str(exc), control_failure=False)
-                    report.failed += 1
-                    report.outcomes[job.id] = "failed"
+                    done = self._finish_failed(job, now, str(exc), control_failure=False)
+                    report.failed += done
+                    report.outcomes[job.id] = "failed" if done else "lost"
                 continue
-            self._finish_confirmed(job, now, result)
-            report.confirmed += 1
-            report.outcomes[job.id] = result.outcome
+            done = self._finish_confirmed(job, now, result)
+            report.confirmed += done
+            report.outcomes[job.id] = result.outcome if done else "lost"
         return report
 
-    def _retry(self, job: CommandJob, now: datetime, error: str) -> None:
+    def _mine(self, job: CommandJob) -> ColumnElement[bool]:
+        """The command is still ours: claimed by this runner and not recovered by another."""
+        return (
+            (Command.id == job.id) & (Command.state == "sent") & (Command.lease_owner == self.owner)
+        )
+
+    def _renew(self, job: CommandJob, now: datetime) -> bool:
         with self.db.uow() as uow:
-            uow.session.execute(
+            done = uow.session.execute(
                 update(Command)
-                .where(Command.id == job.id, Command.state == "sent")
+                .where(self._mine(job))
+                .values(lease_until=now + timedelta(seconds=self.lease_s))
+            )
+            uow.commit()
+        if not getattr(done, "rowcount", 0):
+            logger.warning("command %s was taken over before it ran; skipped", job.id)
+            return False
+        return True
+
+    def _retry(self, job: CommandJob, now: datetime, error: str) -> bool:
+        with self.db.uow() as uow:
+            done = uow.session.execute(
+                update(Command)
+                .where(self._mine(job))
                 .values(
                     state="pending",
                     lease_owner=None,
@@ -560,20 +735,28 @@ class CommandRunner:
                 )
             )
             uow.commit()
+        return bool(getattr(done, "rowcount", 0))
 
-    def _finish_confirmed(self, job: CommandJob, now: datetime, result: ExecResult) -> None:
+    def _finish_confirmed(self, job: CommandJob, now: datetime, result: ExecResult) -> bool:
+        """Record the outcome unless the command was taken over meanwhile (its lease ran out and
+        another runner recovered it: that runner reads the meter again and records it)."""
         target = TARGET_STATE.get(job.kind)
         with self.db.uow() as uow:
             s = uow.session
-            s.execute(
+            done = s.execute(
                 update(Command)
-                .where(Command.id == job.id)
+                .where(self._mine(job))
                 .values(state="confirmed", finished_at=now, lease_until=None, result="已确认")
             )
+            if not getattr(done, "rowcount", 0):
+                logger.warning("command %s was taken over; its outcome is not recorded", job.id)
+                return False
+            # the rule as it is now: an operator may have adopted the policy's command (CTL-5)
+            rule = s.scalar(select(Command.rule).where(Command.id == job.id))
             if target is not None:
                 values: dict[str, object] = {"relay_state": target}
                 if target == "open":
-                    values["trip_cause"] = job.rule or TripCause.MANUAL
+                    values["trip_cause"] = rule or TripCause.MANUAL
                     values["tripped_at"] = now
                     if result.register is not None:
                         values["trip_value"] = result.register
@@ -590,7 +773,7 @@ class CommandRunner:
                     .values(**values)
                 )
                 clear_alarms(s, f"control_failure:{job.point_id}", now)
-                if job.rule == TripCause.ARREARS and job.account_id is not None:
+                if rule == TripCause.ARREARS and job.account_id is not None:
                     kind = "cut" if target == "open" else "restored"
                     queue_tenant_message(
                         s,
@@ -601,17 +784,21 @@ class CommandRunner:
                         now=now,
                     )
             uow.commit()
+        return True
 
     def _finish_failed(
         self, job: CommandJob, now: datetime, detail: str, *, control_failure: bool
-    ) -> None:
+    ) -> bool:
         with self.db.uow() as uow:
             s = uow.session
-            s.execute(
+            done = s.execute(
                 update(Command)
-                .where(Command.id == job.id)
+                .where(self._mine(job))
                 .values(state="failed", finished_at=now, lease_until=None, result=detail[:2000])
             )
+            if not getattr(done, "rowcount", 0):
+                logger.warning("command %s was taken over; its failure is not recorded", job.id)
+                return False
             if job.kind == "set_params":
                 raise_alarm(
                     s,
@@ -635,7 +822,7 @@ class CommandRunner:
                     f"control_failure:{job.point_id}",
                     f"关断控制失效：表 {job.address} 应答了"
                     f"{_KIND_NAMES.get(job.kind, job.kind)}命令，"
-                    f"但回读状态仍为{_STATE_NAMES.get(detail, detail)}",
+                    f"但回读状态仍为{_state_name(job, detail)}",
                     point_id=job.point_id,
                     details={"command_id": job.id, "kind": job.kind, "read_back": detail},
                     now=now,
@@ -652,6 +839,7 @@ class CommandRunner:
                     now=now,
                 )
             uow.commit()
+        return True
 
 
 def _owner_dead(owner: str | None) -> bool:
@@ -659,8 +847,11 @@ def _owner_dead(owner: str | None) -> bool:
     restarted on the same PC need not wait for its own lease to expire)."""
     if not owner or ":" not in owner:
         return False
-    host, _, pid_text = owner.rpartition(":")
-    if host != socket.gethostname() or not pid_text.isdigit():
+    parts = owner.split(":")
+    if len(parts) < 2:
+        return False
+    host, pid_text = parts[0], parts[1]
+    if host != socket.gethostname()[:40] or not pid_text.isdigit():
         return False
     pid = int(pid_text)
     if pid == os.getpid():
@@ -682,6 +873,13 @@ _KIND_NAMES = {
     "set_params": "参数下发",
 }
 _STATE_NAMES = {"open": "断开", "closed": "闭合", "abnormal": "异常"}
+_VALVE_STATE_NAMES = {"open": "开启", "closed": "关闭", "abnormal": "异常"}
+
+
+def _state_name(job: CommandJob, meter_state: str) -> str:
+    """The meter's state word in Chinese: a relay is 断开/闭合, a valve 开启/关闭."""
+    names = _VALVE_STATE_NAMES if job.protocol == "cjt188" else _STATE_NAMES
+    return names.get(meter_state, meter_state)
 
 
 def _policy_state(job: CommandJob, meter_state: str) -> str:
@@ -755,8 +953,5 @@ class ControlService:
 
     def command_states(self, ids: Sequence[int]) -> dict[int, str]:
         with self.db.uow() as uow:
-            return dict(
-                uow.session.execute(select(Command.id, Command.state).where(Command.id.in_(ids)))
-                .tuples()
-                .all()
-            )
+            rows = uow.session.execute(select(Command.id, Command.state).where(Command.id.in_(ids)))
+            return {cmd_id: state for cmd_id, state in rows}

@@ -24,6 +24,15 @@ DEFAULTS: dict[str, object] = {
     "billing.cut_threshold_fen": 0,
     "billing.restore_threshold_fen": 0,
     "billing.property_fee_linkage": False,
+    # Property fee (BILL-4, docs/BILLING.md §3): mode "off" | "area" (rate 元/m², text, ≤ 4
+    # decimals) | "fixed" (fixed_fen); deduct_day 1–28; start_month "YYYY-MM" or None.
+    "billing.property_fee": {
+        "mode": "off",
+        "rate": "0.0000",
+        "fixed_fen": 0,
+        "deduct_day": 1,
+        "start_month": None,
+    },
     "control.cut_water": False,
     "control.protected_windows": {},
     "alerts.warn_fen": 5000,
