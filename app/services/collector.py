@@ -44,6 +44,7 @@ from app.services.control import (
     meter_state_expected,
 )
 from app.services.notifications import queue_tenant_message
+from app.services.property_fee import charge_property_fees
 from app.services.readings import REGISTER_FORMATS, RawRead
 from app.services.settings import read_settings
 from app.services.settlement import SettlementService, ingest_and_settle, load_tariffs
@@ -544,8 +545,19 @@ class Collector:
 
     # -- one whole cycle ---------------------------------------------------------------------
 
+    def property_fees(self) -> object:
+        """Book the property fees that are due (BILL-4); each month once per account."""
+        with self.db.uow() as uow:
+            report = charge_property_fees(uow.session, self.clock())
+            uow.commit()
+            return report
+
     def run_once(self) -> dict[str, object]:
         with self._lock:
+            try:
+                self.property_fees()
+            except Exception:
+                logger.exception("property fees could not be booked")
             first = self.control_cycle()
             cycle = self.read_cycle()
             catch_up = SettlementService(self.db).settle_pending(self.clock())

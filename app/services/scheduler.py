@@ -56,6 +56,7 @@ class CollectorScheduler:
                 {"trigger": "interval", "seconds": catch_up_interval_s},
             ),
             ("time_sync", collector.time_sync, {"trigger": "cron", "hour": hour, "minute": minute}),
+            ("property_fee", collector.property_fees, {"trigger": "cron", "hour": 0, "minute": 20}),
         ]
         for name, fn, trigger in jobs:
             self.scheduler.add_job(
