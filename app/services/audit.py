@@ -59,11 +59,18 @@ Conn = Session | RawTransaction
 # -- canonical form and seal -------------------------------------------------------------------
 
 
+# built once: json.dumps with options builds a new encoder on every call
+_encode_canonical = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+).encode
+_encode_fields = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical_json(value: object) -> str | None:
     """The one text form of a before/after value: sorted keys, no spaces, UTF-8 as is."""
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _encode_canonical(value)
 
 
 def canonical_time(value: datetime | str) -> str:
@@ -92,7 +99,7 @@ def seal(
     ``at`` is :func:`canonical_time`, ``before``/``after`` are :func:`canonical_json` texts.
     The id binds the entry to its place, so a row moved to another id no longer matches.
     """
-    fields = json.dumps(
+    fields = _encode_fields(
         [
             SEAL_FORMAT,
             entry_id,
@@ -103,9 +110,7 @@ def seal(
             action,
             target_type,
             target_id,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
     # JSON texts never contain a raw newline, so the joined form is unambiguous
     payload = f"{fields}\n{before or 'null'}\n{after or 'null'}"
@@ -205,31 +210,48 @@ def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction
 # -- the chain -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChainHead:
     last_id: int
     last_hash: str
     count: int
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"id": self.last_id, "hash": self.last_hash, "count": self.count},
-            separators=(",", ":"),
-        )
+        # the seal is hex, so no escaping is needed
+        return f'{{"id":{self.last_id},"hash":"{self.last_hash}","count":{self.count}}}'
+
+
+_parsed_heads: dict[str, ChainHead] = {}
 
 
 def parse_head(text: str | None) -> ChainHead | None:
     """The stored chain head, or None when it is absent or not a head."""
     if text is None:
         return None
+    head = _parsed_heads.get(text)  # usually the head this process wrote last
+    if head is not None:
+        return head
     try:
         value = json.loads(text)
         head = ChainHead(int(value["id"]), str(value["hash"]), int(value["count"]))
     except (ValueError, TypeError, KeyError):
         return None
-    if head.count < 0 or (head.count > 0 and len(head.last_hash) != 64):
+    if head.count < 0 or (head.count > 0 and not _is_hex64(head.last_hash)):
         return None
     return head
+
+
+def _remember(head: ChainHead) -> str:
+    """The head's stored form, remembered so the next read need not parse it."""
+    text = head.to_json()
+    if len(_parsed_heads) > 64:
+        _parsed_heads.clear()
+    _parsed_heads[text] = head
+    return text
+
+
+def _is_hex64(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 _COLS = "id, at, operator_id, operator_login, action, target_type, target_id"
@@ -391,8 +413,9 @@ def write(
     if len(records) != reservation.n:
         raise ValueError(f"reserved {reservation.n} places for {len(records)} entries")
     conn, sqlite = reservation.conn, reservation.sqlite
-    # settings.updated_at in database form: SQLite text as SQLAlchemy writes it, naive UTC on PG
-    stamp: Any = canonical_time(now or utcnow())
+    # settings.updated_at (the time of the newest entry) in database form: text as SQLAlchemy
+    # writes it on SQLite, naive UTC on PostgreSQL
+    stamp: Any = canonical_time(now) if now is not None else records[-1].at
     if not sqlite:
         stamp = datetime.fromisoformat(stamp)
     if sqlite:
@@ -461,7 +484,7 @@ def write(
         )
         prev = h
     new_head = ChainHead(ids[-1], prev, head.count + len(records))
-    head_params = {"key": CHAIN_HEAD_KEY, "head": new_head.to_json(), "now": stamp}
+    head_params = {"key": CHAIN_HEAD_KEY, "head": _remember(new_head), "now": stamp}
     if sqlite:
         for p in params:
             _INSERT_SQLITE.run(conn, p)

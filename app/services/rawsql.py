@@ -166,8 +166,10 @@ class RawStatement:
         self.pyformat = _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
 
     def execute(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Any:
-        driver_conn, dialect, is_sqlite = _link(session)
-        assert driver_conn is not None
+        return self._execute(session.info.get(_LINK_KEY) or _link(session), params)
+
+    def _execute(self, link: _Link, params: Mapping[str, Any]) -> Any:
+        driver_conn, dialect, is_sqlite = link
         cursor = driver_conn.cursor()
         try:
             if is_sqlite:
@@ -181,13 +183,21 @@ class RawStatement:
 
     def send(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Pending:
         """Execute, leaving the result to be read later (in pipeline mode: without waiting)."""
-        cursor = self.execute(session, params)
-        return Pending(cursor, _link(session)[1], self.qmark)
+        link = session.info.get(_LINK_KEY) or _link(session)
+        return Pending(self._execute(link, params), link[1], self.qmark)
 
     def one(
         self, session: Session | RawTransaction, params: Mapping[str, Any]
     ) -> tuple[Any, ...] | None:
-        return self.send(session, params).one()
+        link = session.info.get(_LINK_KEY) or _link(session)
+        cursor = self._execute(link, params)
+        try:
+            row: tuple[Any, ...] | None = cursor.fetchone()
+            return row
+        except link[1].loaded_dbapi.Error as exc:
+            raise wrap_driver_error(self.qmark, params, exc, link[1]) from exc
+        finally:
+            cursor.close()
 
     def all(
         self, session: Session | RawTransaction, params: Mapping[str, Any]
@@ -196,7 +206,7 @@ class RawStatement:
 
     def run(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> None:
         """Execute for its effect (in pipeline mode the result is not waited for)."""
-        self.execute(session, params).close()
+        self._execute(session.info.get(_LINK_KEY) or _link(session), params).close()
 
 
 def db_time(value: datetime) -> datetime:
