@@ -40,9 +40,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _where(p: AuditProblem) -> str:
     if p.entry_id is None:
         return "chain head"
-    if p.at is None:
+    if p.deleted:
         return f"#{p.entry_id} (deleted)"
-    return f"#{p.entry_id} ({p.at:%Y-%m-%d %H:%M:%S} UTC, {p.action})"
+    when = f"{p.at:%Y-%m-%d %H:%M:%S} UTC" if p.at is not None else "time unreadable"
+    return f"#{p.entry_id} ({when}, {p.action})"
 
 
 def _verify(args: argparse.Namespace) -> int:

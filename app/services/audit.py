@@ -347,16 +347,29 @@ class StoredEntry:
         )
 
 
-def _json_text(value: str | None) -> str | None:
-    return None if value is None else canonical_json(json.loads(value))
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        return canonical_json(json.loads(value))
+    except (TypeError, ValueError):  # not JSON (edited in SQL on SQLite): compare as it stands
+        return f"!{value}"
+
+
+def _time_text(value: Any) -> str:
+    try:
+        return canonical_time(value)
+    except (TypeError, ValueError):  # not a time (edited in SQL on SQLite)
+        return f"!{value}"
 
 
 def stored_entries(rows: Iterable[Sequence[Any]]) -> Iterator[StoredEntry]:
-    """Rows of ``rows_sql`` (id order) in canonical form."""
+    """Rows of ``rows_sql`` (id order) in canonical form. A value that no longer parses is kept
+    as it stands (marked), so its seal does not match instead of the check failing."""
     for r in rows:
         yield StoredEntry(
             int(r[0]),
-            canonical_time(r[1]),
+            _time_text(r[1]),
             r[2],
             r[3],
             r[4],

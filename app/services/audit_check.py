@@ -30,6 +30,7 @@ class AuditProblem:
     at: datetime | None
     action: str | None
     message: str
+    deleted: bool = False  # the entry named is gone (deleted at the end of the log)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,11 @@ class AuditReport:
 
 
 def _problem(e: StoredEntry, message: str) -> AuditProblem:
-    return AuditProblem(e.id, datetime.fromisoformat(e.at).replace(tzinfo=UTC), e.action, message)
+    try:
+        at: datetime | None = datetime.fromisoformat(e.at).replace(tzinfo=UTC)
+    except ValueError:  # the time itself was overwritten with something else
+        at = None
+    return AuditProblem(e.id, at, e.action, message)
 
 
 def check_chain(
@@ -132,6 +137,7 @@ def check_chain(
                     None,
                     f"missing: the chain head records {head.count} entries ending at "
                     f"#{head.last_id}, but {left}: entries at the end were deleted",
+                    deleted=True,
                 )
             )
         elif sealed != head.count and not problems:

@@ -93,6 +93,23 @@ def test_an_edited_field_is_found(services: Services, column: str, value: object
     assert len(report.problems) == 1  # the rest of the chain still checks out
 
 
+@pytest.mark.parametrize(
+    ("column", "value"), [("at", "yesterday"), ("after", "{not json"), ("before", "[1,")]
+)
+def test_values_of_the_wrong_type_are_found_on_sqlite(
+    sqlite_url: str, column: str, value: str
+) -> None:
+    """SQLite stores whatever is written: the check reports such a row instead of failing."""
+    db = Database(sqlite_url)
+    db.upgrade()
+    services = Services(db)
+    ids = _busy_log(services)
+    _sql(services, f"UPDATE audit_entries SET {column} = :v WHERE id = :id", v=value, id=ids[3])
+    first = verify_audit_log(services.db).first_problem
+    assert first is not None and first.entry_id == ids[3] and not first.deleted
+    db.dispose()
+
+
 def test_a_deleted_middle_entry_is_found(services: Services) -> None:
     ids = _busy_log(services)
     _sql(services, "DELETE FROM audit_entries WHERE id = :id", id=ids[5])
@@ -116,7 +133,7 @@ def test_entries_deleted_at_the_end_are_found(services: Services, n: int) -> Non
     report = verify_audit_log(services.db)
     assert report.status == "tampered" and len(report.problems) == 1
     first = report.first_problem
-    assert first is not None and first.entry_id == ids[-1] and first.at is None
+    assert first is not None and first.entry_id == ids[-1] and first.deleted
     assert f"ends at #{ids[-n - 1]}" in first.message and "were deleted" in first.message
 
 
