@@ -19,6 +19,11 @@ Rows written before the chain existed (older databases, or the demo build's raw 
 in id order by the first append that finds no chain head ("seal at first write", also available
 as ``audit verify --seal-legacy``), which records an ``audit.seal_legacy`` entry saying how many
 rows it sealed. The app has no API that updates or deletes entries.
+
+What the chain does not do: the seal has no secret key, so someone with write access to the
+database who also recomputes every later seal and the head can rewrite history undetected.
+``audit verify`` prints the head's seal; noting it elsewhere (a printed daily report, a backup
+log) pins everything before it.
 """
 
 from __future__ import annotations
