@@ -6,7 +6,10 @@ on the product's own schema (same tables and indexes) with the same durability s
 The service additionally checks state, permissions and the idempotency key, writes the receipt
 and the audit entry. Target: service time ≤ 2.0 × bare SQL.
 
-    .venv/bin/python bench/ledger_bench.py [--count 100000] [--pg URL] [--skip-sqlite]
+    .venv/bin/python bench/ledger_bench.py [--count 100000] [--pg URL] [--skip-sqlite] [--chunk 1]
+
+The two sides take turns every ``--chunk`` top-ups (default: every top-up), so that both see the
+same background load when the machine is shared; each side keeps its own database.
 """
 
 from __future__ import annotations
@@ -30,19 +33,30 @@ from app.services.unit_of_work import Database
 from tests.fixtures.site import ADMIN, build_small_site
 
 
-def service_run(url: str, count: int) -> float:
-    db = Database(url)
-    db.upgrade()
-    services = Services(db)
-    acc = build_small_site(services).accounts["A-1-01"]
-    top_up = services.cashier.top_up
-    started = time.perf_counter()
-    for i in range(count):
-        top_up(ADMIN, acc, 100, "cash", f"bench-{i}")
-    elapsed = time.perf_counter() - started
-    assert services.accounts.summary(ADMIN, acc).balance_fen == 100 * count
-    db.dispose()
-    return elapsed
+class ServiceRun:
+    """Top-ups through ``CashierService.top_up`` on a fresh database with the product schema."""
+
+    def __init__(self, url: str) -> None:
+        self.db = Database(url)
+        self.db.upgrade()
+        self.services = Services(self.db)
+        self.account_no = build_small_site(self.services).accounts["A-1-01"]
+        self.done = 0
+
+    def run(self, count: int) -> float:
+        top_up = self.services.cashier.top_up
+        acc, first = self.account_no, self.done
+        started = time.perf_counter()
+        for i in range(first, first + count):
+            top_up(ADMIN, acc, 100, "cash", f"bench-{i}")
+        elapsed = time.perf_counter() - started
+        self.done += count
+        return elapsed
+
+    def close(self) -> None:
+        summary = self.services.accounts.summary(ADMIN, self.account_no)
+        assert summary.balance_fen == 100 * self.done
+        self.db.dispose()
 
 
 def _prepare_real_schema(url: str) -> int:
@@ -72,49 +86,100 @@ DRAW_RECEIPT = (
 )
 
 
-def bare_sqlite(path: str, count: int) -> float:
-    account_id = _prepare_real_schema(f"sqlite:///{path}")
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    ins, upd = INSERT_ENTRY.format(p="?"), UPDATE_BALANCE.format(p="?")
-    started = time.perf_counter()
-    for i in range(count):
-        conn.execute("BEGIN IMMEDIATE")
-        (bal,) = conn.execute(upd, (account_id,)).fetchone()
-        conn.execute(ins, (account_id, bal, bal, f"k{i}", now))
-        conn.execute(DRAW_RECEIPT).fetchone()
-        conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return elapsed
+class BareSqlite:
+    """The floor: the same three statements per transaction through sqlite3, same pragmas."""
 
+    def __init__(self, path: str) -> None:
+        self.account_id = _prepare_real_schema(f"sqlite:///{path}")
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self.done = 0
 
-def bare_pg(url: str, count: int) -> float:
-    import psycopg
-
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text("DROP SCHEMA IF EXISTS bench_bare CASCADE"))
-        c.execute(text("CREATE SCHEMA bench_bare"))
-    sep = "&" if "?" in url else "?"
-    account_id = _prepare_real_schema(f"{url}{sep}options=-csearch_path%3Dbench_bare")
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    ins, upd = INSERT_ENTRY.format(p="%s"), UPDATE_BALANCE.format(p="%s")
-    with psycopg.connect(dsn, options="-c search_path=bench_bare") as conn:
+    def run(self, count: int) -> float:
+        conn, account_id, first = self.conn, self.account_id, self.done
+        now = datetime.now(UTC).replace(tzinfo=None)
+        ins, upd = INSERT_ENTRY.format(p="?"), UPDATE_BALANCE.format(p="?")
         started = time.perf_counter()
-        for i in range(count):
+        for i in range(first, first + count):
+            conn.execute("BEGIN IMMEDIATE")
+            (bal,) = conn.execute(upd, (account_id,)).fetchone()
+            conn.execute(ins, (account_id, bal, bal, f"k{i}", now))
+            conn.execute(DRAW_RECEIPT).fetchone()
+            conn.execute("COMMIT")
+        elapsed = time.perf_counter() - started
+        self.done += count
+        return elapsed
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class BarePg:
+    """The floor on PostgreSQL: the same three statements per transaction through psycopg."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as c:
+            c.execute(text("DROP SCHEMA IF EXISTS bench_bare CASCADE"))
+            c.execute(text("CREATE SCHEMA bench_bare"))
+        sep = "&" if "?" in url else "?"
+        self.account_id = _prepare_real_schema(f"{url}{sep}options=-csearch_path%3Dbench_bare")
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        self.conn = psycopg.connect(dsn, options="-c search_path=bench_bare")
+        self.done = 0
+
+    def run(self, count: int) -> float:
+        conn, account_id, first = self.conn, self.account_id, self.done
+        now = datetime.now(UTC).replace(tzinfo=None)
+        ins, upd = INSERT_ENTRY.format(p="%s"), UPDATE_BALANCE.format(p="%s")
+        started = time.perf_counter()
+        for i in range(first, first + count):
             with conn.transaction():
                 (bal,) = conn.execute(upd, (account_id,)).fetchone()  # type: ignore[misc]
                 conn.execute(ins, (account_id, bal, bal, f"k{i}", now))
                 conn.execute(DRAW_RECEIPT).fetchone()
         elapsed = time.perf_counter() - started
-    with admin.connect() as c:
-        c.execute(text("DROP SCHEMA bench_bare CASCADE"))
-    admin.dispose()
-    return elapsed
+        self.done += count
+        return elapsed
+
+    def close(self) -> None:
+        self.conn.close()
+        with self.admin.connect() as c:
+            c.execute(text("DROP SCHEMA bench_bare CASCADE"))
+        self.admin.dispose()
+
+
+def compare(
+    name: str, service: ServiceRun, bare: BareSqlite | BarePg, count: int, chunk: int
+) -> None:
+    """Alternate the two sides chunk by chunk (S B, B S, S B …), so that both see the same
+    background load on a shared machine; report the totals and the ratio per tenth of the run."""
+    service_s = bare_s = 0.0
+    tenth = max(count // 10, 1)
+    tenths: list[float] = []
+    seg_s = seg_b = 0.0
+    done, flip = 0, False
+    while done < count:
+        n = min(chunk, count - done)
+        if flip:
+            b = bare.run(n)
+            s = service.run(n)
+        else:
+            s = service.run(n)
+            b = bare.run(n)
+        flip = not flip
+        service_s, bare_s, seg_s, seg_b = service_s + s, bare_s + b, seg_s + s, seg_b + b
+        done += n
+        if done % tenth < n or done == count:
+            tenths.append(seg_s / seg_b)
+            seg_s = seg_b = 0.0
+    service.close()
+    bare.close()
+    report(name, count, service_s, bare_s)
+    print(f"  ratio per tenth of the run: {' '.join(f'{x:.2f}' for x in tenths)}")
 
 
 def report(name: str, count: int, service_s: float, bare_s: float) -> None:
@@ -134,12 +199,22 @@ def main() -> int:
         help="PostgreSQL URL (default: $TEST_DATABASE_URL)",
     )
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=1,
+        help="top-ups per turn when alternating service and bare SQL (default 1)",
+    )
     args = parser.parse_args()
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            service_s = service_run(f"sqlite:///{tmp}/service.db", args.count)
-            bare_s = bare_sqlite(f"{tmp}/bare.db", args.count)
-        report("SQLite", args.count, service_s, bare_s)
+            compare(
+                "SQLite",
+                ServiceRun(f"sqlite:///{tmp}/service.db"),
+                BareSqlite(f"{tmp}/bare.db"),
+                args.count,
+                args.chunk,
+            )
     if args.pg:
         url = normalize_url(args.pg)
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -147,12 +222,11 @@ def main() -> int:
             conn.execute(text("DROP SCHEMA IF EXISTS bench_service CASCADE"))
             conn.execute(text("CREATE SCHEMA bench_service"))
         sep = "&" if "?" in url else "?"
-        service_s = service_run(f"{url}{sep}options=-csearch_path%3Dbench_service", args.count)
+        service = ServiceRun(f"{url}{sep}options=-csearch_path%3Dbench_service")
+        compare("PostgreSQL", service, BarePg(url), args.count, args.chunk)
         with admin.connect() as conn:
             conn.execute(text("DROP SCHEMA bench_service CASCADE"))
         admin.dispose()
-        bare_s = bare_pg(url, args.count)
-        report("PostgreSQL", args.count, service_s, bare_s)
     return 0
 
 

@@ -19,6 +19,7 @@ from app import __version__
 COMMAND_MODULES = (
     "app.cli.db",
     "app.cli.ledger",
+    "app.cli.audit",
     "app.cli.demo",
     "app.cli.desktop",
     "app.cli.account",

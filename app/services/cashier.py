@@ -31,18 +31,13 @@ from app.models.site import Room
 from app.services import audit
 from app.services.context import Actor
 from app.services.dto import PostingResult
-from app.services.ledger import LockedAccount, draw_receipt_number, lock_account, post
-from app.services.rawsql import RawStatement
+from app.services.ledger import LockedAccount, issue_receipt, lock_account, move_and_append, post
+from app.services.rawsql import RawTransaction
 from app.services.unit_of_work import Database
 
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 128
-_INSERT_RECEIPT = RawStatement(
-    "INSERT INTO receipts (year, number, account_id, ledger_entry_id, amount_fen, channel, "
-    "operator_id, created_at, print_count) VALUES (:year, :number, :account_id, "
-    ":ledger_entry_id, :amount_fen, :channel, :operator_id, :created_at, 0)"
-)
 _RETRIES = 5
 
 
@@ -85,18 +80,21 @@ class CashierService:
         if not actor.may_see_building(building_id):
             raise PermissionDeniedError(actor.login, f"building:{building_id}")
 
-    def _replay(self, key: str, fingerprint: str) -> PostingResult | None:
+    def _replay(self, actor: Actor, key: str, fingerprint: str) -> PostingResult | None:
         """The earlier booking made with ``key``, or None if there is none."""
         with self.db.uow() as uow:
             row = uow.session.execute(
-                select(LedgerEntry, Account.account_no, Receipt)
+                select(LedgerEntry, Account.account_no, Receipt, Room.building_id)
                 .join(Account, Account.id == LedgerEntry.account_id)
+                .join(Room, Room.id == Account.room_id)
                 .outerjoin(Receipt, Receipt.ledger_entry_id == LedgerEntry.id)
                 .where(LedgerEntry.idempotency_key == key)
             ).first()
             if row is None:
                 return None
-            entry, account_no, receipt = row
+            entry, account_no, receipt, building_id = row
+            if not actor.may_see_building(building_id):
+                raise PermissionDeniedError(actor.login, f"building:{building_id}")
             if entry.request_fingerprint != fingerprint:
                 raise IdempotencyConflictError(key)
             cash = (
@@ -145,25 +143,16 @@ class CashierService:
         fingerprint = _fingerprint("top_up", account_no, amount_fen, channel)
         for _attempt in range(_RETRIES):
             try:
-                with self.db.uow() as uow:
-                    s = uow.session
-                    acc = lock_account(s, account_no=account_no, for_update=uow.for_update)
-                    self._check_scope(s, actor, acc)
-                    if acc.state == AccountState.CLOSED:
-                        raise AccountStateError(acc.account_no, acc.state, "top up")
-                    if acc.top_up_cap_fen is not None and (
-                        acc.balance_fen + amount_fen > acc.top_up_cap_fen
-                    ):
-                        raise TopUpCapExceededError(
-                            acc.account_no, acc.top_up_cap_fen, acc.balance_fen + amount_fen
-                        )
-                    posted = post(
-                        s,
-                        acc,
-                        kind=EntryKind.TOP_UP,
-                        category=Category.PAYMENT,
+                # The hot path: one transaction on the pooled driver connection (no ORM session);
+                # same statements, locks and checks as the other use cases, fewer round trips.
+                with RawTransaction(self.db.engine, pipeline=True) as tx:
+                    moved, posted = move_and_append(
+                        tx,
+                        account_no=account_no,
                         pocket=Pocket.CASH,
                         amount_fen=amount_fen,
+                        kind=EntryKind.TOP_UP,
+                        category=Category.PAYMENT,
                         operator_id=actor.operator_id,
                         channel=channel,
                         reference=reference,
@@ -171,38 +160,50 @@ class CashierService:
                         request_fingerprint=fingerprint,
                         at=at,
                     )
+                    acc = moved.before
+                    # every check below raises inside the transaction: the move rolls back
+                    if not actor.may_see_building(moved.building_id):
+                        raise PermissionDeniedError(actor.login, f"building:{moved.building_id}")
+                    if acc.state == AccountState.CLOSED:
+                        raise AccountStateError(acc.account_no, acc.state, "top up")
+                    if acc.top_up_cap_fen is not None and (posted.balance_fen > acc.top_up_cap_fen):
+                        raise TopUpCapExceededError(
+                            acc.account_no, acc.top_up_cap_fen, posted.balance_fen
+                        )
                     year = local_date(posted.created_at).year  # the site's calendar year
-                    number = draw_receipt_number(s, year, for_update=uow.for_update)
-                    _INSERT_RECEIPT.run(
-                        s,
-                        {
-                            "year": year,
-                            "number": number,
-                            "account_id": acc.id,
-                            "ledger_entry_id": posted.entry_id,
-                            "amount_fen": amount_fen,
-                            "channel": channel,
-                            "operator_id": actor.operator_id,
-                            "created_at": posted.created_at,
-                            "print_count": 0,
-                        },
+                    receipt = issue_receipt(
+                        tx,
+                        year=year,
+                        account_id=acc.id,
+                        ledger_entry_id=posted.entry_id,
+                        amount_fen=amount_fen,
+                        channel=channel,
+                        operator_id=actor.operator_id,
+                        created_at=posted.created_at,
                     )
-                    audit.record(
-                        s,
-                        actor,
-                        "top_up",
-                        "account",
-                        acc.account_no,
-                        before={"balance_fen": acc.balance_fen},
-                        after={
-                            "balance_fen": posted.balance_fen,
-                            "amount_fen": amount_fen,
-                            "channel": channel,
-                            "receipt": f"{year}-{number:06d}",
-                        },
-                        at=posted.created_at,
+                    # chain lock after the receipt lock; pipelined, one wait for both
+                    place = audit.reserve(tx)
+                    receipt_no = f"{year}-{receipt.number():06d}"
+                    audit.write(
+                        place,
+                        [
+                            audit.entry(
+                                actor,
+                                "top_up",
+                                "account",
+                                acc.account_no,
+                                before={"balance_fen": acc.balance_fen},
+                                after={
+                                    "balance_fen": posted.balance_fen,
+                                    "amount_fen": amount_fen,
+                                    "channel": channel,
+                                    "receipt": receipt_no,
+                                },
+                                at=posted.created_at,
+                            )
+                        ],
                     )
-                    uow.commit()
+                    tx.commit()
                     return PostingResult(
                         entry_id=posted.entry_id,
                         account_no=acc.account_no,
@@ -211,13 +212,13 @@ class CashierService:
                         balance_after_fen=posted.balance_fen,
                         cash_fen=posted.cash_fen,
                         subsidy_fen=posted.subsidy_fen,
-                        receipt_no=f"{year}-{number:06d}",
+                        receipt_no=receipt_no,
                         created_at=posted.created_at,
                     )
             except IntegrityError:
                 # Either the key was booked by someone else meanwhile (replay it), or two desks
                 # raced to open the year's receipt sequence (retry).
-                replay = self._replay(key, fingerprint)
+                replay = self._replay(actor, key, fingerprint)
                 if replay is not None:
                     return replay
                 logger.info("top-up of %s retried after a write conflict", account_no)
@@ -243,7 +244,7 @@ class CashierService:
         key = _check_key(idempotency_key, required=False)
         fingerprint = _fingerprint("refund", account_no, amount_fen, channel)
         if key is not None:
-            replay = self._replay(key, fingerprint)
+            replay = self._replay(actor, key, fingerprint)
             if replay is not None:
                 return replay
         with self.db.uow() as uow:

@@ -8,6 +8,7 @@ Values must already be in database form (naive UTC datetimes, scaled integers, J
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Mapping
@@ -15,7 +16,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)")
@@ -27,46 +30,183 @@ def forget_connection(session: Session) -> None:
     session.info.pop(_LINK_KEY, None)
 
 
+def wrap_driver_error(
+    sql: str, params: Mapping[str, Any], exc: Exception, dialect: Dialect
+) -> StatementError:
+    """The same exception types as through SQLAlchemy (IntegrityError, OperationalError …)."""
+    return DBAPIError.instance(sql, dict(params), exc, dialect.loaded_dbapi.Error, dialect=dialect)
+
+
+class RawTransaction:
+    """One transaction straight on a pooled DB-API connection: the top-up hot path.
+
+    The connection comes from the engine's pool, so it carries the same connect-time settings as
+    a session's (WAL, ``synchronous=FULL``, foreign keys, busy timeout); on SQLite the transaction
+    begins ``IMMEDIATE`` exactly like a session's. What it leaves out is the ORM session and Core
+    connection bookkeeping around each statement and commit, which cost more than the statements.
+    Commits only when :meth:`commit` is called; any other exit rolls back.
+
+    With ``pipeline=True`` on PostgreSQL the connection runs in libpq pipeline mode: statements
+    are sent in order and the client waits only where it reads a result (``one``/``all``/
+    ``Pending``) and at COMMIT. The server still runs them one after the other in the order sent,
+    so locks are taken in the same order; a statement that fails (``run`` does not wait for its
+    result) raises at the next read or at :meth:`commit`, and the transaction rolls back.
+    """
+
+    def __init__(self, engine: Engine, *, pipeline: bool = False) -> None:
+        self.engine = engine
+        self.info: dict[str, Any] = {}
+        self._want_pipeline = pipeline
+        self._fairy: Any = None
+        self._pipeline: Any = None
+        self._done = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return bool(self.info[_LINK_KEY][2])
+
+    def __enter__(self) -> RawTransaction:
+        dialect = self.engine.dialect
+        self._fairy = self.engine.raw_connection()
+        driver_conn = self._fairy.driver_connection
+        is_sqlite = dialect.name == "sqlite"
+        self.info[_LINK_KEY] = (driver_conn, dialect, is_sqlite)
+        try:
+            if is_sqlite:
+                # as the engine's begin event does for sessions: writers queue for the write
+                # lock up front instead of failing half-way with "database is locked"
+                driver_conn.execute("BEGIN IMMEDIATE")
+            elif self._want_pipeline:
+                self._pipeline = driver_conn.pipeline()
+                self._pipeline.__enter__()
+            # psycopg opens the transaction itself with the first statement (autocommit is off)
+        except dialect.loaded_dbapi.Error as exc:
+            self._release()
+            raise wrap_driver_error("BEGIN", {}, exc, dialect) from exc
+        return self
+
+    def commit(self) -> None:
+        driver_conn, dialect, _ = self.info[_LINK_KEY]
+        self._done = True
+        try:
+            driver_conn.commit()
+            if self._pipeline is not None:
+                pipeline, self._pipeline = self._pipeline, None
+                pipeline.__exit__(None, None, None)
+        except dialect.loaded_dbapi.Error as exc:
+            self._done = False  # roll back whatever is left
+            raise wrap_driver_error("COMMIT", {}, exc, dialect) from exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        fairy, self._fairy = self._fairy, None
+        pipeline, self._pipeline = self._pipeline, None
+        self.info.clear()
+        if fairy is None:
+            return
+        try:
+            if pipeline is not None:
+                # leave pipeline mode; an aborted pipeline raises its error (reported) again here
+                with contextlib.suppress(Exception):
+                    pipeline.__exit__(None, None, None)
+            if not self._done:
+                fairy.driver_connection.rollback()
+        finally:
+            fairy.close()  # back to the pool (which resets it once more)
+
+
+_Link = tuple[Any, Dialect, bool]
+
+
+def _link(session: Session | RawTransaction) -> _Link:
+    link: _Link | None = session.info.get(_LINK_KEY)
+    if link is None:
+        # one lookup per transaction (UnitOfWork drops it at commit/rollback)
+        assert isinstance(session, Session)
+        conn = session.connection()
+        link = (conn.connection.driver_connection, conn.dialect, conn.dialect.name == "sqlite")
+        session.info[_LINK_KEY] = link
+    return link
+
+
+class Pending:
+    """A statement sent and not yet read: reading waits for its result (and, in pipeline mode,
+    for those of the statements sent before it)."""
+
+    __slots__ = ("cursor", "dialect", "sql")
+
+    def __init__(self, cursor: Any, dialect: Dialect, sql: str) -> None:
+        self.cursor, self.dialect, self.sql = cursor, dialect, sql
+
+    def one(self) -> tuple[Any, ...] | None:
+        try:
+            row: tuple[Any, ...] | None = self.cursor.fetchone()
+            return row
+        except self.dialect.loaded_dbapi.Error as exc:
+            raise wrap_driver_error(self.sql, {}, exc, self.dialect) from exc
+        finally:
+            self.cursor.close()
+
+    def all(self) -> list[tuple[Any, ...]]:
+        try:
+            rows: list[tuple[Any, ...]] = self.cursor.fetchall()
+            return rows
+        except self.dialect.loaded_dbapi.Error as exc:
+            raise wrap_driver_error(self.sql, {}, exc, self.dialect) from exc
+        finally:
+            self.cursor.close()
+
+
 class RawStatement:
     def __init__(self, sql: str) -> None:
         self.names = tuple(_PARAM.findall(sql))
         self.qmark = _PARAM.sub("?", sql)
         self.pyformat = _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
 
-    def execute(self, session: Session, params: Mapping[str, Any]) -> Any:
-        link = session.info.get(_LINK_KEY)
-        if link is None:
-            # one lookup per transaction (UnitOfWork drops it at commit/rollback)
-            conn = session.connection()
-            link = (conn.connection.driver_connection, conn.dialect, conn.dialect.name == "sqlite")
-            session.info[_LINK_KEY] = link
+    def execute(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Any:
+        return self._execute(session.info.get(_LINK_KEY) or _link(session), params)
+
+    def _execute(self, link: _Link, params: Mapping[str, Any]) -> Any:
         driver_conn, dialect, is_sqlite = link
-        assert driver_conn is not None
         cursor = driver_conn.cursor()
-        dbapi = dialect.loaded_dbapi
         try:
             if is_sqlite:
                 cursor.execute(self.qmark, [_sqlite_value(params[n]) for n in self.names])
             else:
-                cursor.execute(self.pyformat, dict(params))
-        except dbapi.Error as exc:
+                cursor.execute(self.pyformat, params)
+        except dialect.loaded_dbapi.Error as exc:
             cursor.close()
-            # the same exception types as through SQLAlchemy (IntegrityError, OperationalError …)
-            raise DBAPIError.instance(
-                self.qmark, dict(params), exc, dbapi.Error, dialect=dialect
-            ) from exc
+            raise wrap_driver_error(self.qmark, params, exc, dialect) from exc
         return cursor
 
-    def one(self, session: Session, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
-        cursor = self.execute(session, params)
+    def send(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Pending:
+        """Execute, leaving the result to be read later (in pipeline mode: without waiting)."""
+        link = session.info.get(_LINK_KEY) or _link(session)
+        return Pending(self._execute(link, params), link[1], self.qmark)
+
+    def one(
+        self, session: Session | RawTransaction, params: Mapping[str, Any]
+    ) -> tuple[Any, ...] | None:
+        link = session.info.get(_LINK_KEY) or _link(session)
+        cursor = self._execute(link, params)
         try:
             row: tuple[Any, ...] | None = cursor.fetchone()
             return row
+        except link[1].loaded_dbapi.Error as exc:
+            raise wrap_driver_error(self.qmark, params, exc, link[1]) from exc
         finally:
             cursor.close()
 
-    def run(self, session: Session, params: Mapping[str, Any]) -> None:
-        self.execute(session, params).close()
+    def all(
+        self, session: Session | RawTransaction, params: Mapping[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        return self.send(session, params).all()
+
+    def run(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> None:
+        """Execute for its effect (in pipeline mode the result is not waited for)."""
+        self._execute(session.info.get(_LINK_KEY) or _link(session), params).close()
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -91,6 +231,11 @@ def db_scaled(value: Decimal | None, scale: int = 4) -> int | None:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} has more than {scale} decimals")
     return int(scaled)
+
+
+def is_sqlite(session: Session | RawTransaction) -> bool:
+    """Whether the current transaction runs on SQLite (looked up once per transaction)."""
+    return _link(session)[2]
 
 
 def db_json(session: Session, value: object) -> Any:
