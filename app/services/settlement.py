@@ -353,6 +353,12 @@ class SettlementEngine:
                 charged, qty = state.charged_fen, state.quantity
                 for r in sorted(new, key=lambda x: x.meter_time):
                     if not basis.period.contains(r.meter_time):
+                        # the closing period is complete: book what its own reads of this batch
+                        # added before the basis moves on
+                        if basis.last is not None and basis.last.meter_time > (
+                            state.last_reading_at
+                        ):
+                            self._book(point, tariff, basis, charged, qty, account_id)
                         period = tariff.period_containing(r.meter_time)
                         basis = start_basis(period, period.start, basis.last)
                         charged, qty = 0, Decimal(0)

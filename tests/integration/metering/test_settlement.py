@@ -242,3 +242,29 @@ def test_water_is_charged_as_water(site: tuple[Services, Metering]) -> None:
             )
         ).all()
     assert [tuple(k) for k in kinds] == [("water_charge", "water", -1399)]  # 3.33 × 4.20
+
+
+def test_one_batch_across_a_month_end_charges_both_months(
+    site: tuple[Services, Metering],
+) -> None:
+    services, m = site
+    p = m.elec["A-1-01"]
+    read(services, m, p, datetime(2026, 7, 30, tzinfo=UTC), "100.00")
+    # two reads of the point in one batch: 31 July (closing July) and 2 August
+    reads = [
+        RawRead(p, m.meters[p], datetime(2026, 7, 31, tzinfo=UTC), {"total": "110.00"}),
+        RawRead(p, m.meters[p], datetime(2026, 8, 2, tzinfo=UTC), {"total": "115.00"}),
+    ]
+    SettlementService(services.db).record(reads, now=datetime(2026, 8, 2, tzinfo=UTC))
+    with services.db.uow() as uow:
+        by_ref = dict(
+            uow.session.execute(
+                select(LedgerEntry.reference, func.sum(LedgerEntry.amount_fen))
+                .where(LedgerEntry.point_id == p)
+                .group_by(LedgerEntry.reference)
+            ).all()
+        )
+    assert sorted((ref.rsplit(":", 1)[1], -int(v)) for ref, v in by_ref.items()) == [
+        ("2026-07", 680),
+        ("2026-08", 340),
+    ]
