@@ -355,8 +355,10 @@ class SettlementEngine:
                     if not basis.period.contains(r.meter_time):
                         # the closing period is complete: book what its own reads of this batch
                         # added before the basis moves on
-                        if basis.last is not None and basis.last.meter_time > (
-                            state.last_reading_at
+                        settled_until = state.last_reading_at
+                        last = basis.last
+                        if last is not None and (
+                            settled_until is None or last.meter_time > settled_until
                         ):
                             self._book(point, tariff, basis, charged, qty, account_id)
                         period = tariff.period_containing(r.meter_time)
