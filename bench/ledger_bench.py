@@ -22,12 +22,13 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
-from app.models.db import normalize_url
+from app.models.db import create_db_engine, normalize_url
 from app.services import Services
 from app.services.unit_of_work import Database
 from tests.fixtures.site import ADMIN, build_small_site
@@ -36,20 +37,29 @@ from tests.fixtures.site import ADMIN, build_small_site
 class ServiceRun:
     """Top-ups through ``CashierService.top_up`` on a fresh database with the product schema."""
 
-    def __init__(self, url: str) -> None:
-        self.db = Database(url)
+    def __init__(self, url: str, no_fsync: bool = False) -> None:
+        engine = create_db_engine(url)
+        if no_fsync and engine.dialect.name == "sqlite":
+
+            @event.listens_for(engine, "connect")
+            def _no_fsync(dbapi_conn: Any, _record: Any) -> None:  # after the product's own
+                dbapi_conn.execute("PRAGMA synchronous=OFF")
+
+        self.db = Database(url, engine=engine)
         self.db.upgrade()
         self.services = Services(self.db)
         self.account_no = build_small_site(self.services).accounts["A-1-01"]
         self.done = 0
+        self.cpu = 0.0  # CPU seconds of this process (not the database server's)
 
     def run(self, count: int) -> float:
         top_up = self.services.cashier.top_up
         acc, first = self.account_no, self.done
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(first, first + count):
             top_up(ADMIN, acc, 100, "cash", f"bench-{i}")
         elapsed = time.perf_counter() - started
+        self.cpu += time.process_time() - cpu
         self.done += count
         return elapsed
 
@@ -80,6 +90,7 @@ INSERT_ENTRY = (
     "({p}, 'top_up', 'payment', 'cash', 100, {p}, {p}, 'cash', {p}, {p})"
 )
 UPDATE_BALANCE = "UPDATE accounts SET cash_fen = cash_fen + 100 WHERE id = {p} RETURNING cash_fen"
+NO_FSYNC_PG = " -c synchronous_commit=off"
 DRAW_RECEIPT = (
     "UPDATE receipt_sequences SET last_number = last_number + 1 WHERE year = 2026 "
     "RETURNING last_number"
@@ -89,18 +100,20 @@ DRAW_RECEIPT = (
 class BareSqlite:
     """The floor: the same three statements per transaction through sqlite3, same pragmas."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, no_fsync: bool = False) -> None:
         self.account_id = _prepare_real_schema(f"sqlite:///{path}")
         self.conn = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        sync = "synchronous=OFF" if no_fsync else "synchronous=FULL"
+        for pragma in ("journal_mode=WAL", sync, "foreign_keys=ON"):
             self.conn.execute(f"PRAGMA {pragma}")
         self.done = 0
+        self.cpu = 0.0  # CPU seconds of this process (not the database server's)
 
     def run(self, count: int) -> float:
         conn, account_id, first = self.conn, self.account_id, self.done
         now = datetime.now(UTC).replace(tzinfo=None)
         ins, upd = INSERT_ENTRY.format(p="?"), UPDATE_BALANCE.format(p="?")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(first, first + count):
             conn.execute("BEGIN IMMEDIATE")
             (bal,) = conn.execute(upd, (account_id,)).fetchone()
@@ -108,6 +121,7 @@ class BareSqlite:
             conn.execute(DRAW_RECEIPT).fetchone()
             conn.execute("COMMIT")
         elapsed = time.perf_counter() - started
+        self.cpu += time.process_time() - cpu
         self.done += count
         return elapsed
 
@@ -118,7 +132,7 @@ class BareSqlite:
 class BarePg:
     """The floor on PostgreSQL: the same three statements per transaction through psycopg."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, no_fsync: bool = False) -> None:
         import psycopg
 
         self.admin = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -128,20 +142,23 @@ class BarePg:
         sep = "&" if "?" in url else "?"
         self.account_id = _prepare_real_schema(f"{url}{sep}options=-csearch_path%3Dbench_bare")
         dsn = url.replace("postgresql+psycopg://", "postgresql://")
-        self.conn = psycopg.connect(dsn, options="-c search_path=bench_bare")
+        options = "-c search_path=bench_bare" + (NO_FSYNC_PG if no_fsync else "")
+        self.conn = psycopg.connect(dsn, options=options)
         self.done = 0
+        self.cpu = 0.0  # CPU seconds of this process (not the database server's)
 
     def run(self, count: int) -> float:
         conn, account_id, first = self.conn, self.account_id, self.done
         now = datetime.now(UTC).replace(tzinfo=None)
         ins, upd = INSERT_ENTRY.format(p="%s"), UPDATE_BALANCE.format(p="%s")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(first, first + count):
             with conn.transaction():
                 (bal,) = conn.execute(upd, (account_id,)).fetchone()  # type: ignore[misc]
                 conn.execute(ins, (account_id, bal, bal, f"k{i}", now))
                 conn.execute(DRAW_RECEIPT).fetchone()
         elapsed = time.perf_counter() - started
+        self.cpu += time.process_time() - cpu
         self.done += count
         return elapsed
 
@@ -179,6 +196,10 @@ def compare(
     service.close()
     bare.close()
     report(name, count, service_s, bare_s)
+    print(
+        f"  CPU of this process per top-up: service {service.cpu / count * 1e6:,.0f} µs, "
+        f"bare SQL {bare.cpu / count * 1e6:,.0f} µs"
+    )
     print(f"  ratio per tenth of the run: {' '.join(f'{x:.2f}' for x in tenths)}")
 
 
@@ -205,13 +226,20 @@ def main() -> int:
         default=1,
         help="top-ups per turn when alternating service and bare SQL (default 1)",
     )
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="diagnostic, not the target figure: both sides commit without waiting for the disk "
+        "(SQLite synchronous=OFF, PostgreSQL synchronous_commit=off), to see the cost of the "
+        "work itself when other jobs make the disk slow",
+    )
     args = parser.parse_args()
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             compare(
                 "SQLite",
-                ServiceRun(f"sqlite:///{tmp}/service.db"),
-                BareSqlite(f"{tmp}/bare.db"),
+                ServiceRun(f"sqlite:///{tmp}/service.db", args.no_fsync),
+                BareSqlite(f"{tmp}/bare.db", args.no_fsync),
                 args.count,
                 args.chunk,
             )
@@ -222,8 +250,11 @@ def main() -> int:
             conn.execute(text("DROP SCHEMA IF EXISTS bench_service CASCADE"))
             conn.execute(text("CREATE SCHEMA bench_service"))
         sep = "&" if "?" in url else "?"
-        service = ServiceRun(f"{url}{sep}options=-csearch_path%3Dbench_service")
-        compare("PostgreSQL", service, BarePg(url), args.count, args.chunk)
+        options = "-csearch_path%3Dbench_service" + (
+            "%20-csynchronous_commit%3Doff" if args.no_fsync else ""
+        )
+        service = ServiceRun(f"{url}{sep}options={options}")
+        compare("PostgreSQL", service, BarePg(url, args.no_fsync), args.count, args.chunk)
         with admin.connect() as conn:
             conn.execute(text("DROP SCHEMA bench_service CASCADE"))
         admin.dispose()

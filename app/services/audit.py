@@ -42,7 +42,6 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.models.base import utcnow
 from app.services.context import Actor
 from app.services.rawsql import (
-    Pending,
     RawStatement,
     RawTransaction,
     forget_connection,
@@ -393,32 +392,64 @@ def rows_sql(sqlite: bool) -> str:
 
 
 class Reservation:
-    """The chain's next place(s), asked for before the entries are known (:func:`reserve`)."""
+    """The chain's next place(s), taken before the entries are known (:func:`reserve`).
 
-    def __init__(self, conn: Conn, sqlite: bool, n: int, head: Pending | tuple[Any, ...]) -> None:
-        self.conn, self.sqlite, self.n, self._head = conn, sqlite, n, head
+    ``rows``: on SQLite one ``(head, max id)``; on PostgreSQL ``(head, id)`` per place, drawn
+    under the chain lock, or none when there is no head row to lock yet.
+    """
+
+    def __init__(self, conn: Conn, sqlite: bool, n: int, rows: list[tuple[Any, ...]]) -> None:
+        self.conn, self.sqlite, self.n, self.rows = conn, sqlite, n, rows
 
 
 def reserve(conn: Conn, n: int = 1) -> Reservation:
-    """Take the chain lock and draw ``n`` ids (PostgreSQL) or read the head (SQLite).
-
-    The result is read by :func:`write`; in a pipelined transaction the client does not wait
-    here, so the statement travels with the ones sent before it.
-    """
+    """Take the chain lock and draw ``n`` ids (PostgreSQL), or read the head (SQLite)."""
     if n < 1:
         raise ValueError("nothing to append")
     if is_sqlite(conn):
         row = _HEAD_SQLITE.one(conn, {"key": CHAIN_HEAD_KEY})
         assert row is not None
-        return Reservation(conn, True, n, row)
-    return Reservation(conn, False, n, _HEAD_PG.send(conn, {"key": CHAIN_HEAD_KEY, "n": n}))
+        return Reservation(conn, True, n, [row])
+    return Reservation(conn, False, n, _HEAD_PG.all(conn, {"key": CHAIN_HEAD_KEY, "n": n}))
+
+
+_after_statements: dict[str, RawStatement] = {}
+
+
+def reserve_after(
+    conn: Conn, ctes: str, last: str, params: Mapping[str, Any]
+) -> tuple[tuple[Any, ...], Reservation]:
+    """PostgreSQL: run the statement ``WITH ctes`` and, in the same statement, take the chain
+    lock and draw one id once its CTE ``last`` has produced its row. Returns that row and the
+    reservation (one round trip instead of two).
+
+    The chain lock is ordered after the locks ``ctes`` takes by data dependency: the head row is
+    read joined to ``last``'s row, and FOR UPDATE locks a row only once the join has produced it.
+    ``last`` must yield exactly one row; ``params`` must not use ``audit_key``.
+    """
+    assert not is_sqlite(conn)
+    stmt = _after_statements.get(ctes)
+    if stmt is None:
+        stmt = RawStatement(
+            f"WITH {ctes}, h AS MATERIALIZED (SELECT s.value AS head FROM settings s, {last} "
+            "WHERE s.key = :audit_key FOR UPDATE OF s) "
+            f"SELECT {last}.*, CAST(h.head AS text), "
+            "nextval(pg_get_serial_sequence('audit_entries', 'id')) "
+            f"FROM {last} LEFT JOIN h ON true"
+        )
+        _after_statements[ctes] = stmt
+    row = stmt.one(conn, {**params, "audit_key": CHAIN_HEAD_KEY})
+    assert row is not None
+    place = row[-2:]
+    # no head row: nothing was locked, and write() starts the chain (the id drawn goes unused)
+    return row[:-2], Reservation(conn, False, 1, [place] if place[0] is not None else [])
 
 
 def append(conn: Conn, records: Sequence[AuditRecord], *, now: datetime | None = None) -> int:
     """Seal ``records`` onto the chain inside the caller's transaction; returns the last id.
 
     Call it last before COMMIT (it takes the chain lock): :func:`record` does so through the
-    session's ``before_commit`` hook; the top-up hot path calls :func:`reserve` and
+    session's ``before_commit`` hook; the top-up hot path calls :func:`reserve_after` and
     :func:`write` itself.
     """
     return write(reserve(conn, len(records)), records, now=now)
@@ -437,8 +468,7 @@ def write(
     if not sqlite:
         stamp = datetime.fromisoformat(stamp)
     if sqlite:
-        row = reservation._head
-        assert isinstance(row, tuple)
+        row = reservation.rows[0]
         head = parse_head(row[0])
         if head is None:
             head, notes = _start_chain(conn, sqlite, row[0], stamp)
@@ -448,9 +478,7 @@ def write(
         first = max(head.last_id, int(row[1] or 0)) + 1
         ids = list(range(first, first + len(records)))
     else:
-        pending = reservation._head
-        assert isinstance(pending, Pending)
-        rows = pending.all()
+        rows = reservation.rows
         head = parse_head(rows[0][0]) if rows else None
         if head is None:
             # no head row (none to lock yet) or a damaged one: start under an advisory lock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +32,15 @@ from app.models.site import Room
 from app.services import audit
 from app.services.context import Actor
 from app.services.dto import PostingResult
-from app.services.ledger import LockedAccount, issue_receipt, lock_account, move_and_append, post
+from app.services.ledger import (
+    RECEIPT_CTES_PG,
+    LockedAccount,
+    issue_receipt,
+    lock_account,
+    move_and_append,
+    post,
+    receipt_params,
+)
 from app.services.rawsql import RawTransaction
 from app.services.unit_of_work import Database
 
@@ -61,6 +70,34 @@ def _check_key(key: str | None, required: bool) -> str | None:
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LEN:
         raise ValidationError("idempotency_key", f"must be 1..{MAX_KEY_LEN} characters")
     return key
+
+
+def _issue_receipt_and_reserve(
+    tx: RawTransaction,
+    *,
+    year: int,
+    account_id: int,
+    ledger_entry_id: int,
+    amount_fen: int,
+    channel: str,
+    operator_id: int | None,
+    created_at: datetime,
+) -> tuple[int, audit.Reservation]:
+    """Write the receipt, then take the audit chain's next place: the receipt lock first, the
+    chain lock last (the order every writer keeps). One statement on PostgreSQL."""
+    args: dict[str, Any] = {
+        "year": year,
+        "account_id": account_id,
+        "ledger_entry_id": ledger_entry_id,
+        "amount_fen": amount_fen,
+        "channel": channel,
+        "operator_id": operator_id,
+        "created_at": created_at,
+    }
+    if tx.is_sqlite:
+        return issue_receipt(tx, **args), audit.reserve(tx)
+    (number,), place = audit.reserve_after(tx, RECEIPT_CTES_PG, "r", receipt_params(**args))
+    return int(number), place
 
 
 class CashierService:
@@ -145,7 +182,7 @@ class CashierService:
             try:
                 # The hot path: one transaction on the pooled driver connection (no ORM session);
                 # same statements, locks and checks as the other use cases, fewer round trips.
-                with RawTransaction(self.db.engine, pipeline=True) as tx:
+                with RawTransaction(self.db.engine) as tx:
                     moved, posted = move_and_append(
                         tx,
                         account_no=account_no,
@@ -171,7 +208,7 @@ class CashierService:
                             acc.account_no, acc.top_up_cap_fen, posted.balance_fen
                         )
                     year = local_date(posted.created_at).year  # the site's calendar year
-                    receipt = issue_receipt(
+                    number, place = _issue_receipt_and_reserve(
                         tx,
                         year=year,
                         account_id=acc.id,
@@ -181,9 +218,7 @@ class CashierService:
                         operator_id=actor.operator_id,
                         created_at=posted.created_at,
                     )
-                    # chain lock after the receipt lock; pipelined, one wait for both
-                    place = audit.reserve(tx)
-                    receipt_no = f"{year}-{receipt.number():06d}"
+                    receipt_no = f"{year}-{number:06d}"
                     audit.write(
                         place,
                         [

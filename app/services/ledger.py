@@ -21,7 +21,6 @@ from app.models.base import utcnow
 from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
 from app.services.dto import LedgerProblem, LedgerReport
 from app.services.rawsql import (
-    Pending,
     RawStatement,
     RawTransaction,
     db_scaled,
@@ -405,29 +404,37 @@ _NEXT_NUMBER = (
     "DO UPDATE SET last_number = receipt_sequences.last_number + 1 RETURNING last_number"
 )
 _NEXT_NUMBER_SQLITE = RawStatement(_NEXT_NUMBER)
-# PostgreSQL: draw the number and write the receipt in one statement
-_ISSUE_RECEIPT_PG = RawStatement(
-    f"WITH n AS ({_NEXT_NUMBER}) "
+# PostgreSQL: draw the number and write the receipt in one statement. As CTEs, so that a caller
+# can add to the statement what must follow the receipt lock (the audit chain lock: see cashier).
+RECEIPT_CTES_PG = (
+    f"n AS ({_NEXT_NUMBER}), r AS ("
     + _RECEIPT_COLS
     + "SELECT :year, n.last_number, :account_id, :ledger_entry_id, :amount_fen, :channel, "
-    ":operator_id, :created_at, 0 FROM n RETURNING number"
+    ":operator_id, :created_at, 0 FROM n RETURNING number)"
 )
+_ISSUE_RECEIPT_PG = RawStatement(f"WITH {RECEIPT_CTES_PG} SELECT number FROM r")
 
 
-class IssuedReceipt:
-    """A receipt written in the current transaction; :meth:`number` reads its number (in
-    pipeline mode that is where the client waits, so other statements can be sent first)."""
-
-    def __init__(self, number: int | None = None, pending: Pending | None = None) -> None:
-        self._number, self._pending = number, pending
-
-    def number(self) -> int:
-        if self._number is None:
-            assert self._pending is not None
-            row = self._pending.one()
-            assert row is not None  # the upsert always yields the number
-            self._number = int(row[0])
-        return self._number
+def receipt_params(
+    *,
+    year: int,
+    account_id: int,
+    ledger_entry_id: int,
+    amount_fen: int,
+    channel: str,
+    operator_id: int | None,
+    created_at: datetime,
+) -> dict[str, Any]:
+    """The parameters of :data:`RECEIPT_CTES_PG` (and of :func:`issue_receipt`)."""
+    return {
+        "year": year,
+        "account_id": account_id,
+        "ledger_entry_id": ledger_entry_id,
+        "amount_fen": amount_fen,
+        "channel": channel,
+        "operator_id": operator_id,
+        "created_at": db_time(created_at),
+    }
 
 
 def issue_receipt(
@@ -440,25 +447,26 @@ def issue_receipt(
     channel: str,
     operator_id: int | None,
     created_at: datetime,
-) -> IssuedReceipt:
+) -> int:
     """Draw the year's next receipt number and write the receipt, in the caller's transaction
-    (a rollback leaves no gap)."""
-    params = {
-        "year": year,
-        "account_id": account_id,
-        "ledger_entry_id": ledger_entry_id,
-        "amount_fen": amount_fen,
-        "channel": channel,
-        "operator_id": operator_id,
-        "created_at": db_time(created_at),
-    }
-    if not is_sqlite(conn):
-        return IssuedReceipt(pending=_ISSUE_RECEIPT_PG.send(conn, params))
-    row = _NEXT_NUMBER_SQLITE.one(conn, {"year": year})
-    assert row is not None
-    number = int(row[0])
-    _INSERT_RECEIPT.run(conn, {**params, "number": number})
-    return IssuedReceipt(number)
+    (a rollback leaves no gap). Returns the number."""
+    params = receipt_params(
+        year=year,
+        account_id=account_id,
+        ledger_entry_id=ledger_entry_id,
+        amount_fen=amount_fen,
+        channel=channel,
+        operator_id=operator_id,
+        created_at=created_at,
+    )
+    if is_sqlite(conn):
+        row = _NEXT_NUMBER_SQLITE.one(conn, {"year": year})
+        assert row is not None
+        _INSERT_RECEIPT.run(conn, {**params, "number": int(row[0])})
+    else:
+        row = _ISSUE_RECEIPT_PG.one(conn, params)
+        assert row is not None  # the upsert always yields the number
+    return int(row[0])
 
 
 def verify(session: Session) -> LedgerReport:

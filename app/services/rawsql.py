@@ -8,7 +8,6 @@ Values must already be in database form (naive UTC datetimes, scaled integers, J
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Mapping
@@ -41,24 +40,17 @@ class RawTransaction:
     """One transaction straight on a pooled DB-API connection: the top-up hot path.
 
     The connection comes from the engine's pool, so it carries the same connect-time settings as
-    a session's (WAL, ``synchronous=FULL``, foreign keys, busy timeout); on SQLite the transaction
-    begins ``IMMEDIATE`` exactly like a session's. What it leaves out is the ORM session and Core
-    connection bookkeeping around each statement and commit, which cost more than the statements.
-    Commits only when :meth:`commit` is called; any other exit rolls back.
-
-    With ``pipeline=True`` on PostgreSQL the connection runs in libpq pipeline mode: statements
-    are sent in order and the client waits only where it reads a result (``one``/``all``/
-    ``Pending``) and at COMMIT. The server still runs them one after the other in the order sent,
-    so locks are taken in the same order; a statement that fails (``run`` does not wait for its
-    result) raises at the next read or at :meth:`commit`, and the transaction rolls back.
+    a session's (WAL, ``synchronous=FULL``, foreign keys, busy timeout) and is pinged on checkout
+    like a session's; on SQLite the transaction begins ``IMMEDIATE`` exactly like a session's.
+    What it leaves out is the ORM session and Core connection bookkeeping around each statement
+    and commit, which cost more than the statements. Commits only when :meth:`commit` is called;
+    any other exit rolls back.
     """
 
-    def __init__(self, engine: Engine, *, pipeline: bool = False) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.info: dict[str, Any] = {}
-        self._want_pipeline = pipeline
         self._fairy: Any = None
-        self._pipeline: Any = None
         self._done = False
 
     @property
@@ -71,18 +63,15 @@ class RawTransaction:
         driver_conn = self._fairy.driver_connection
         is_sqlite = dialect.name == "sqlite"
         self.info[_LINK_KEY] = (driver_conn, dialect, is_sqlite)
-        try:
-            if is_sqlite:
-                # as the engine's begin event does for sessions: writers queue for the write
-                # lock up front instead of failing half-way with "database is locked"
+        if is_sqlite:
+            # as the engine's begin event does for sessions: writers queue for the write lock
+            # up front instead of failing half-way with "database is locked"
+            try:
                 driver_conn.execute("BEGIN IMMEDIATE")
-            elif self._want_pipeline:
-                self._pipeline = driver_conn.pipeline()
-                self._pipeline.__enter__()
-            # psycopg opens the transaction itself with the first statement (autocommit is off)
-        except dialect.loaded_dbapi.Error as exc:
-            self._release()
-            raise wrap_driver_error("BEGIN", {}, exc, dialect) from exc
+            except dialect.loaded_dbapi.Error as exc:
+                self._release()
+                raise wrap_driver_error("BEGIN IMMEDIATE", {}, exc, dialect) from exc
+        # psycopg opens the transaction itself with the first statement (autocommit is off)
         return self
 
     def commit(self) -> None:
@@ -90,11 +79,7 @@ class RawTransaction:
         self._done = True
         try:
             driver_conn.commit()
-            if self._pipeline is not None:
-                pipeline, self._pipeline = self._pipeline, None
-                pipeline.__exit__(None, None, None)
         except dialect.loaded_dbapi.Error as exc:
-            self._done = False  # roll back whatever is left
             raise wrap_driver_error("COMMIT", {}, exc, dialect) from exc
 
     def __exit__(self, *exc_info: object) -> None:
@@ -102,15 +87,10 @@ class RawTransaction:
 
     def _release(self) -> None:
         fairy, self._fairy = self._fairy, None
-        pipeline, self._pipeline = self._pipeline, None
         self.info.clear()
         if fairy is None:
             return
         try:
-            if pipeline is not None:
-                # leave pipeline mode; an aborted pipeline raises its error (reported) again here
-                with contextlib.suppress(Exception):
-                    pipeline.__exit__(None, None, None)
             if not self._done:
                 fairy.driver_connection.rollback()
         finally:
@@ -129,34 +109,6 @@ def _link(session: Session | RawTransaction) -> _Link:
         link = (conn.connection.driver_connection, conn.dialect, conn.dialect.name == "sqlite")
         session.info[_LINK_KEY] = link
     return link
-
-
-class Pending:
-    """A statement sent and not yet read: reading waits for its result (and, in pipeline mode,
-    for those of the statements sent before it)."""
-
-    __slots__ = ("cursor", "dialect", "sql")
-
-    def __init__(self, cursor: Any, dialect: Dialect, sql: str) -> None:
-        self.cursor, self.dialect, self.sql = cursor, dialect, sql
-
-    def one(self) -> tuple[Any, ...] | None:
-        try:
-            row: tuple[Any, ...] | None = self.cursor.fetchone()
-            return row
-        except self.dialect.loaded_dbapi.Error as exc:
-            raise wrap_driver_error(self.sql, {}, exc, self.dialect) from exc
-        finally:
-            self.cursor.close()
-
-    def all(self) -> list[tuple[Any, ...]]:
-        try:
-            rows: list[tuple[Any, ...]] = self.cursor.fetchall()
-            return rows
-        except self.dialect.loaded_dbapi.Error as exc:
-            raise wrap_driver_error(self.sql, {}, exc, self.dialect) from exc
-        finally:
-            self.cursor.close()
 
 
 class RawStatement:
@@ -181,11 +133,6 @@ class RawStatement:
             raise wrap_driver_error(self.qmark, params, exc, dialect) from exc
         return cursor
 
-    def send(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Pending:
-        """Execute, leaving the result to be read later (in pipeline mode: without waiting)."""
-        link = session.info.get(_LINK_KEY) or _link(session)
-        return Pending(self._execute(link, params), link[1], self.qmark)
-
     def one(
         self, session: Session | RawTransaction, params: Mapping[str, Any]
     ) -> tuple[Any, ...] | None:
@@ -202,10 +149,18 @@ class RawStatement:
     def all(
         self, session: Session | RawTransaction, params: Mapping[str, Any]
     ) -> list[tuple[Any, ...]]:
-        return self.send(session, params).all()
+        link = session.info.get(_LINK_KEY) or _link(session)
+        cursor = self._execute(link, params)
+        try:
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
+        except link[1].loaded_dbapi.Error as exc:
+            raise wrap_driver_error(self.qmark, params, exc, link[1]) from exc
+        finally:
+            cursor.close()
 
     def run(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> None:
-        """Execute for its effect (in pipeline mode the result is not waited for)."""
+        """Execute for its effect."""
         self._execute(session.info.get(_LINK_KEY) or _link(session), params).close()
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from app.errors import AccountNotFoundError, PermissionDeniedError
 from app.models import Account, AuditEntry, LedgerEntry, Receipt
-from app.services import Services
+from app.services import Services, audit
 from app.services.audit_check import verify_audit_log
 from app.services.context import Actor
 from app.services.ledger_check import verify_ledger
@@ -98,3 +98,34 @@ def test_the_audit_entry_of_a_top_up_carries_the_booking(services: Services) -> 
             "receipt": r.receipt_no,
         }
         assert entry.at == r.created_at
+
+
+def test_a_top_up_can_start_the_chain_and_seal_legacy_rows(services: Services) -> None:
+    """The first audited write of an older database may be a top-up (the hot path)."""
+    acc = build_small_site(services).accounts["A-1-01"]
+    with services.db.uow() as uow:  # as an older version left it: unsealed rows, no head
+        s = uow.session
+        s.execute(text("UPDATE audit_entries SET prev_hash = '', hash = ''"))
+        s.execute(text("DELETE FROM settings WHERE key = :k"), {"k": audit.CHAIN_HEAD_KEY})
+        uow.commit()
+    assert verify_audit_log(services.db).status == "not_sealed"
+    services.cashier.top_up(ADMIN, acc, 100, "cash", "first-of-chain")
+    services.cashier.top_up(ADMIN, acc, 100, "cash", "second")
+    report = verify_audit_log(services.db)
+    assert report.ok and report.sealed == 5 + 1 + 2, report.problems
+    with services.db.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[5:] == [audit.SEAL_LEGACY_ACTION, "top_up", "top_up"]
+
+
+def test_a_top_up_on_an_empty_log_starts_the_chain(services: Services) -> None:
+    acc = build_small_site(services).accounts["A-1-01"]
+    with services.db.uow() as uow:
+        uow.session.execute(text("DELETE FROM audit_entries"))
+        uow.session.execute(
+            text("DELETE FROM settings WHERE key = :k"), {"k": audit.CHAIN_HEAD_KEY}
+        )
+        uow.commit()
+    services.cashier.top_up(ADMIN, acc, 100, "cash", "first")
+    report = verify_audit_log(services.db)
+    assert report.ok and report.sealed == 1 and report.head is not None
