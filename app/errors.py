@@ -112,7 +112,10 @@ class PermissionDeniedError(ShuidianError):
 class AuthenticationError(ShuidianError):
     code = "authentication"
 
-    def __init__(self, login: str, reason: str = "wrong login or password") -> None:
+    def __init__(
+        self, login: str, reason: str = "wrong login or password", *, locked: bool = False
+    ) -> None:
         super().__init__(f"{login}: {reason}")
         self.login = login
         self.reason = reason
+        self.locked = locked  # True: too many failures, the operator is locked for a while

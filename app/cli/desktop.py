@@ -83,7 +83,17 @@ def _demo(args: argparse.Namespace) -> int:
             elif args.quit_after is not None:
                 QTimer.singleShot(int(args.quit_after * 1000), QApplication.quit)
 
-        return run_desktop([], db_url=url, on_started=started, collector=not args.no_collector)
+        from app.services.demo import DEMO_OPERATORS
+
+        unattended = args.screenshot is not None or args.quit_after is not None
+        return run_desktop(
+            [],
+            db_url=url,
+            on_started=started,
+            collector=not args.no_collector,
+            demo_logins=[(login, name, pw) for login, name, _role, pw in DEMO_OPERATORS],
+            auto_login=("admin", "admin123") if unattended else None,
+        )
     finally:
         if simulator is not None:
             simulator.stop()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
 from app.services.cashier import CashierService
+from app.services.control import ControlService
 from app.services.notifications import NotificationService
+from app.services.operators import OperatorService
+from app.services.parameters import ParameterService
 from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
 from app.services.reports import ReportService
@@ -28,6 +31,9 @@ class Services:
         self.readings = ReadingService(db)
         self.settlement = SettlementService(db)
         self.notifications = NotificationService(db)
+        self.operators = OperatorService(db)
+        self.control = ControlService(db)
+        self.parameters = ParameterService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -38,8 +44,11 @@ __all__ = [
     "AccountService",
     "AlarmService",
     "CashierService",
+    "ControlService",
     "Database",
     "NotificationService",
+    "OperatorService",
+    "ParameterService",
     "ReadingService",
     "ReceiptService",
     "ReportService",

@@ -59,14 +59,17 @@ class OperatorService:
                 raise AuthenticationError(login)
             op, role = row
             if op.locked_until is not None and op.locked_until > now:
-                raise AuthenticationError(login, "locked after repeated failures; try later")
+                raise AuthenticationError(
+                    login, "locked after repeated failures; try later", locked=True
+                )
             if not check_password(op.password_hash, password):
                 op.failed_logins += 1
-                if op.failed_logins >= MAX_FAILED_LOGINS:
+                locked = op.failed_logins >= MAX_FAILED_LOGINS
+                if locked:
                     op.locked_until = now + LOCKOUT
                     op.failed_logins = 0
                 uow.commit()
-                raise AuthenticationError(login)
+                raise AuthenticationError(login, locked=locked)
             op.failed_logins = 0
             op.locked_until = None
             buildings = None

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from app.services import Services
     from app.services.collector import Collector
     from app.services.scheduler import CollectorScheduler
+    from app.ui.main_window import MainWindow
+    from app.ui.tasks import TaskRunner
 
 logger = logging.getLogger(__name__)
 
@@ -73,37 +75,107 @@ def run_desktop(
     db_url: str | None = None,
     on_started: Callable[[], None] | None = None,
     collector: bool = True,
+    demo_logins: list[tuple[str, str, str]] | None = None,
+    auto_login: tuple[str, str] | None = None,
 ) -> int:
-    """Open the desktop app on ``db_url`` (default: the configured database). ``collector``:
-    run the collector's jobs in this process (reads, settlement, cut/restore, notifications)."""
+    """Open the desktop app on ``db_url`` (default: the configured database): the login dialog,
+    then the main window. ``collector``: run the collector's jobs in this process (reads,
+    settlement, cut/restore, notifications). ``auto_login`` (demo smoke runs and screenshots
+    only) logs in without showing the dialog."""
     from app.config import default_db_url
     from app.services import Services
-    from app.services.context import Actor
-    from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
     app = create_application(argv)
     services = Services.for_url(db_url or default_db_url())
     services.db.upgrade()
     tasks = TaskRunner()
-    # Until the login dialog exists, the desktop acts as the built-in administrator.
-    window = MainWindow(
-        services,
-        Actor.system("admin"),
-        tasks,
-        db_label=services.db.engine.url.render_as_string(hide_password=True),
-    )
-    window.show()
     jobs = _start_collector(services) if collector else None
-    if on_started is not None:
-        on_started()
+    db_label = services.db.engine.url.render_as_string(hide_password=True)
+    collector_label = (
+        QCoreApplication.translate("Application", "Collector: running in this desk")
+        if jobs is not None
+        else QCoreApplication.translate("Application", "Collector: not in this desk")
+    )
+    login_hint = ""
+    if demo_logins:
+        login_hint = QCoreApplication.translate(
+            "Application", "Demo operators (login / password):"
+        ) + "".join(f"\n  {name}: {login} / {pw}" for login, name, pw in demo_logins)
     try:
+        session = _DeskSession(services, tasks, db_label, collector_label, login_hint)
+        if not session.start(auto_login):
+            return 0
+        if on_started is not None:
+            on_started()
         return app.exec()
     finally:
         if jobs is not None:
             jobs.stop()
         tasks.shutdown()
         services.db.dispose()
+
+
+class _DeskSession:
+    """Login → main window → (switch operator → login → new main window) until exit."""
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        db_label: str,
+        collector_label: str,
+        login_hint: str,
+    ) -> None:
+        self.services, self.tasks = services, tasks
+        self.db_label, self.collector_label, self.login_hint = (
+            db_label,
+            collector_label,
+            login_hint,
+        )
+        self.window: MainWindow | None = None
+
+    def start(self, auto_login: tuple[str, str] | None = None) -> bool:
+        from app.services.operators import OperatorService
+
+        operators = OperatorService(self.services.db)
+        if auto_login is not None:
+            actor, info = operators.login(*auto_login)
+        else:
+            from app.ui.dialogs.login import LoginDialog
+
+            site = str(self.services.settings.get("site.name", "") or "")
+            dialog = LoginDialog(operators, self.tasks, site_name=site, hint=self.login_hint)
+            if dialog.exec() != LoginDialog.DialogCode.Accepted:
+                return False
+            assert dialog.actor is not None and dialog.operator is not None
+            actor, info = dialog.actor, dialog.operator
+        from app.ui.main_window import MainWindow
+
+        self.window = MainWindow(
+            self.services,
+            actor,
+            self.tasks,
+            db_label=self.db_label,
+            collector_label=self.collector_label,
+            operator_name=info.name,
+            role_name=info.role_name,
+        )
+        self.window.logout_requested.connect(self._on_logout_requested)
+        self.window.show()
+        return True
+
+    def _on_logout_requested(self) -> None:
+        old = self.window
+        if old is not None:
+            old.hide()
+        if self.start():
+            if old is not None:
+                old.close()
+                old.deleteLater()
+        elif old is not None:
+            old.close()
+            QApplication.quit()
 
 
 def _start_collector(services: Services) -> _CollectorHandle | None:

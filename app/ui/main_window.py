@@ -2,94 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
-from app.domain.money import format_fen
+from app import __version__
 from app.services import Services
 from app.services.context import Actor
-from app.services.dto import AccountSummary
-from app.ui.messages import describe
-from app.ui.table_models.accounts import AccountTableModel
+from app.ui.pages import Page, PageContext, PageSpec, visible_pages
 from app.ui.tasks import TaskRunner
 
-
-class RoomsPage(QWidget):
-    """Rooms and balances of every account, with a search box that filters as you type."""
-
-    def __init__(self, services: Services, actor: Actor, tasks: TaskRunner) -> None:
-        super().__init__()
-        self.setObjectName("RoomsPage")
-        self._services = services
-        self._actor = actor
-        self._tasks = tasks
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Search room, tenant, phone or initials"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.summary_label = QLabel()
-        self.model = AccountTableModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 2)
-        top.addWidget(self.summary_label, 3)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
-
-    def refresh(self) -> None:
-        self.summary_label.setText(self.tr("Loading…"))
-        self._tasks.run_op(
-            lambda: self._services.accounts.list_accounts(self._actor),
-            self._on_accounts_loaded,
-            self._on_load_failed,
-        )
-
-    def _on_accounts_loaded(self, rows: list[AccountSummary]) -> None:
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        total = sum(a.balance_fen for a in rows)
-        arrears = sum(1 for a in rows if a.balance_fen < 0)
-        low = sum(1 for a in rows if 0 <= a.balance_fen <= a.warn_threshold_fen)
-        self.summary_label.setText(
-            self.tr("{0} accounts · total balance {1} · {2} low · {3} in arrears").format(
-                len(rows), format_fen(total), low, arrears
-            )
-        )
-
-    def _on_load_failed(self, exc: BaseException) -> None:
-        self.summary_label.setText(describe(exc))
-
-    def _on_search_edit_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+ALARM_POLL_MS = 15_000
 
 
 class MainWindow(QMainWindow):
+    """``pages`` maps page key → page for the pages this operator may open."""
+
+    logout_requested = Signal()
+
     def __init__(
         self,
         services: Services,
@@ -98,38 +37,129 @@ class MainWindow(QMainWindow):
         *,
         db_label: str,
         collector_label: str = "",
+        operator_name: str = "",
+        role_name: str = "",
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Unified Water & Power Prepaid Billing Platform"))
+        self.ctx = PageContext(services, actor, tasks, operator_name or actor.login, role_name)
         self.nav = QListWidget()
         self.nav.setObjectName("Navigation")
-        self.nav.setFixedWidth(150)
-        self.pages = QStackedWidget()
-        self.rooms_page = RoomsPage(services, actor, tasks)
-        for title, page in ((self.tr("Rooms & balances"), self.rooms_page),):
-            self.nav.addItem(title)
-            self.pages.addWidget(page)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self.nav.setFixedWidth(160)
+        self.nav.setStyleSheet("QListWidget#Navigation::item { padding: 8px 10px; }")
+        self.stack = QStackedWidget()
+        self.specs: list[PageSpec] = visible_pages(self.ctx)
+        self.pages: dict[str, Page] = {}
+        for spec in self.specs:
+            page = spec.factory(self.ctx)
+            page.setObjectName(page.objectName() or f"{spec.key}_page")
+            self.pages[spec.key] = page
+            item = QListWidgetItem(QCoreApplication.translate("Navigation", spec.title))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        bar = self.statusBar()
-        bar.addWidget(QLabel(self.tr("Operator: {0}").format(actor.login)))
-        bar.addWidget(QLabel(self.tr("Database: {0}").format(db_label)))
-        if collector_label:
-            bar.addWidget(QLabel(collector_label))
-        settings = QSettings()
-        geometry = settings.value("main_window/geometry")
+        self._build_menus()
+        self._build_status_bar(db_label, collector_label)
+        geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
-        QTimer.singleShot(0, self.rooms_page, self.rooms_page.refresh)
+            self.resize(1280, 800)
+        if self.specs:
+            self.nav.setCurrentRow(0)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    @property
+    def rooms_page(self) -> Page:
+        return self.pages["rooms"]
+
+    def open_page(self, key: str) -> Page:
+        """Show the page ``key`` (KeyError when this operator may not open it)."""
+        page = self.pages[key]
+        self.nav.setCurrentRow([s.key for s in self.specs].index(key))
+        return page
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.widget(row)
+        assert isinstance(page, Page)
+        QTimer.singleShot(0, page, page.refresh)
+
+    # -- menus and status bar ----------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        system = self.menuBar().addMenu(self.tr("System"))
+        self.lock_action = QAction(self.tr("Lock the desk"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        system.addAction(self.lock_action)
+        self.logout_action = QAction(self.tr("Switch operator"), self)
+        self.logout_action.triggered.connect(self._on_logout_triggered)
+        system.addAction(self.logout_action)
+        system.addSeparator()
+        quit_action = QAction(self.tr("Exit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        system.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("Help"))
+        about = QAction(self.tr("About"), self)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self, db_label: str, collector_label: str) -> None:
+        bar = self.statusBar()
+        who = self.ctx.operator_name
+        if self.ctx.role_name:
+            who = f"{who}（{self.ctx.role_name}）"
+        self.operator_label = QLabel(self.tr("Operator: {0}").format(who))
+        self.db_label = QLabel(self.tr("Database: {0}").format(db_label))
+        self.collector_label = QLabel(collector_label)
+        self.alarms_label = QLabel()
+        self.alarms_label.setObjectName("alarms_count")
+        for w in (self.operator_label, self.db_label, self.collector_label):
+            bar.addWidget(w)
+        bar.addPermanentWidget(self.alarms_label)
+        self._alarm_timer = QTimer(self)
+        self._alarm_timer.setInterval(ALARM_POLL_MS)
+        self._alarm_timer.timeout.connect(self.refresh_alarm_count)
+        self._alarm_timer.start()
+        QTimer.singleShot(0, self, self.refresh_alarm_count)
+
+    def set_collector_state(self, text: str) -> None:
+        self.collector_label.setText(text)
+
+    def refresh_alarm_count(self) -> None:
+        alarms = self.ctx.services.alarms
+        self.ctx.tasks.run_op(
+            lambda: len(alarms.list(open_only=True)), self._on_alarm_count, lambda _e: None
+        )
+
+    def _on_alarm_count(self, n: int) -> None:
+        self.alarms_label.setText(self.tr("Active alarms: {0}").format(n))
+        self.alarms_label.setStyleSheet("color: #c0392b; font-weight: bold" if n else "")
+
+    def _on_logout_triggered(self) -> None:
+        self.logout_requested.emit()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About"),
+            self.tr("Unified Water & Power Prepaid Billing Platform\nVersion {0}").format(
+                __version__
+            ),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self._alarm_timer.stop()
         super().closeEvent(event)

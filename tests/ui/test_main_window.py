@@ -90,7 +90,7 @@ def test_english_is_available(window: MainWindow, qtbot: QtBot) -> None:
     install_translation(app, "en")
     tasks = TaskRunner()
     try:
-        w2 = MainWindow(window.rooms_page._services, ADMIN, tasks, db_label="x")
+        w2 = MainWindow(window.ctx.services, ADMIN, tasks, db_label="x")
         qtbot.addWidget(w2)
         assert w2.windowTitle() == "Unified Water & Power Prepaid Billing Platform"
         qtbot.waitUntil(lambda: "accounts" in w2.rooms_page.summary_label.text(), timeout=10_000)
@@ -120,3 +120,70 @@ def test_pyside_does_not_leak_none_references() -> None:
     for _ in range(1000):
         obj.setObjectName("x")
     assert sys.getrefcount(None) >= before - 10
+
+
+def test_every_ui_string_has_a_chinese_translation() -> None:
+    """lupdate over app/ui, filled from resources/i18n/zh_CN/*.json: nothing missing, nothing
+    stale (the .ts/.qm are rebuilt by scripts/update_translations.py)."""
+    import subprocess
+
+    root = RESOURCES_DIR.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "update_translations.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_login_dialog_checks_the_password(qtbot: QtBot, tmp_path: Path) -> None:
+    from sqlalchemy import insert, select
+
+    from app.models.operator import Operator, Role
+    from app.services.operators import hash_password
+    from app.services.unit_of_work import Database
+    from app.ui.dialogs.login import LoginDialog
+
+    app = create_application()
+    install_translation(app, "zh_CN")
+    db = Database(f"sqlite:///{tmp_path / 'login.db'}")
+    db.upgrade()
+    with db.uow() as uow:
+        s = uow.session
+        role_id = s.execute(select(Role.id).where(Role.code == "cashier")).scalar()
+        if role_id is None:
+            role_id = s.execute(
+                insert(Role)
+                .values(code="cashier", name="收费员", permissions=["account.view"])
+                .returning(Role.id)
+            ).scalar_one()
+        s.execute(
+            insert(Operator).values(
+                login="li",
+                name="收费员小李",
+                password_hash=hash_password("secret-1"),
+                role_id=role_id,
+            )
+        )
+        uow.commit()
+    tasks = TaskRunner()
+    try:
+        services = Services(db)
+        dialog = LoginDialog(services.operators, tasks, site_name="测试小区")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.windowTitle() == "登录"
+        qtbot.keyClicks(dialog.login_edit, "li")
+        qtbot.keyClicks(dialog.password_edit, "wrong")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.error_label.text() == "操作员或密码错误。", timeout=10_000)
+        assert dialog.result() == 0 and dialog.actor is None
+        qtbot.keyClicks(dialog.password_edit, "secret-1")
+        with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+            qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+        assert dialog.actor is not None and dialog.actor.login == "li"
+        assert dialog.operator is not None and dialog.operator.name == "收费员小李"
+    finally:
+        tasks.shutdown()
+        db.dispose()
