@@ -21,6 +21,7 @@ class RoomsPage(Page):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search room, tenant, phone or initials"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(320)
         self.summary_label = QLabel()
         self.model = AccountTableModel()
         self.proxy = QSortFilterProxyModel(self)
