@@ -1,59 +1,112 @@
-"""Regenerate docs/screenshots/*.png: the desktop windows on the demo site, offscreen, in Chinese.
+"""Regenerate docs/screenshots/*.png: every page of the desktop app on the demo site, offscreen,
+in Chinese, as the demo administrator sees it (plus the login dialog).
 
-QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots.py [--db demo.db]
+    .venv/bin/python scripts/screenshots.py [--db demo.db] [--out docs/screenshots] [--page KEY]
+
+The demo database is copied first (the screenshots do not change it); it is built in a temporary
+folder when --db is not given. Each page is shown, refreshed, and captured once its data has
+arrived (no background work pending).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="shuidian-shots-")  # no saved layouts
+
+
+def _settle(app: object, tasks: object, seconds: float = 0.6, timeout: float = 30.0) -> None:
+    """Process events until no background operation is pending, then a little longer."""
+    from PySide6.QtWidgets import QApplication
+
+    qapp = QApplication.instance()
+    assert qapp is not None
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        qapp.processEvents()
+        if tasks.pending == 0:  # type: ignore[attr-defined]
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= seconds:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.02)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", help="demo database (built in a temporary folder if missing)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--page", action="append", help="only these page keys")
     args = parser.parse_args()
-
-    from PySide6.QtWidgets import QApplication
 
     from app.cli.desktop import ensure_demo_database
     from app.services import Services
-    from app.services.context import Actor
     from app.ui.application import create_application, install_translation
+    from app.ui.dialogs.login import LoginDialog
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
 
-    tmp = tempfile.mkdtemp()
-    db_path = Path(args.db) if args.db else Path(tmp) / "demo.db"
-    url = ensure_demo_database(db_path, fresh=False)
-    app = create_application()
-    install_translation(app, "zh_CN")
-    services = Services.for_url(url)
-    tasks = TaskRunner()
-    window = MainWindow(services, Actor.system("admin"), tasks, db_label="演示数据库 demo.db")
-    window.resize(1280, 800)
-    window.show()
-    deadline = 200
-    while window.rooms_page.model.rowCount() == 0 and deadline:
-        app.processEvents()
-        QApplication.instance().thread().msleep(50)  # type: ignore[union-attr]
-        deadline -= 1
-    app.processEvents()
+    tmp = Path(tempfile.mkdtemp())
+    source = Path(args.db) if args.db else tmp / "demo-source.db"
+    ensure_demo_database(source, fresh=False)
+    db_path = tmp / "demo.db"
+    shutil.copyfile(source, db_path)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "rooms.png"
-    window.grab().save(str(target))
-    print(f"wrote {target}")
-    tasks.shutdown()
-    services.db.dispose()
+
+    app = create_application()
+    install_translation(app, "zh_CN")
+    services = Services.for_url(f"sqlite:///{db_path}")
+    tasks = TaskRunner()
+    try:
+        if not args.page or "login" in args.page:
+            dialog = LoginDialog(
+                services.operators,
+                tasks,
+                site_name=str(services.settings.get("site.name", "")),
+                hint="演示操作员（账号 / 密码）：\n  系统管理员: admin / admin123",
+            )
+            dialog.show()
+            _settle(app, tasks, 0.3)
+            dialog.grab().save(str(out / "login.png"))
+            print(f"wrote {out / 'login.png'}")
+            dialog.close()
+        actor, info = services.operators.login("admin", "admin123")
+        window = MainWindow(
+            services,
+            actor,
+            tasks,
+            db_label="演示数据库 demo.db",
+            collector_label="采集服务：本机运行",
+            operator_name=info.name,
+            role_name=info.role_name,
+        )
+        window.resize(1280, 800)
+        window.show()
+        for spec in window.specs:
+            if args.page and spec.key not in args.page:
+                continue
+            window.open_page(spec.key)
+            _settle(app, tasks)
+            target = out / f"{spec.key}.png"
+            window.grab().save(str(target))
+            print(f"wrote {target}")
+        window.close()
+    finally:
+        tasks.shutdown()
+        services.db.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
