@@ -15,6 +15,7 @@ marked it offline.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -188,8 +189,9 @@ def _at_or_after(column: Any, moment: datetime, is_sqlite: bool) -> ColumnElemen
 
 
 class OverviewService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = db
+        self.clock = clock  # "now" when a call gives none (tests pin it)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -376,7 +378,7 @@ class OverviewService:
     def snapshot(self, actor: Actor, *, now: datetime | None = None) -> OverviewSnapshot:
         """The overview figures of the buildings the operator may see."""
         actor.require(Perm.ACCOUNT_VIEW)
-        now = now or utcnow()
+        now = now or self.clock()
         with self.db.uow() as uow:
             s = uow.session
             tz, offline_after = self._settings(s)
@@ -434,7 +436,7 @@ class OverviewService:
     ) -> list[RoomTile]:
         """One tile per visible room (of one building / floor), ordered building, floor, room."""
         actor.require(Perm.ACCOUNT_VIEW)
-        now = now or utcnow()
+        now = now or self.clock()
         with self.db.uow() as uow:
             _tz, offline_after = self._settings(uow.session)
             return self._tiles(uow.session, actor, now - offline_after, building_id, floor_id)
@@ -468,7 +470,7 @@ class OverviewService:
         actor.require(Perm.ACCOUNT_VIEW)
         if not 1 <= days <= MAX_CHART_DAYS:
             raise ValidationError("days", f"must be 1..{MAX_CHART_DAYS}")
-        now = now or utcnow()
+        now = now or self.clock()
         with self.db.uow() as uow:
             s = uow.session
             tz, _offline_after = self._settings(s)
