@@ -142,6 +142,7 @@ class DayConsumption:
 class OverviewSnapshot:
     as_of: datetime
     today: date
+    timezone: str  # the site's (site.timezone): times on screen are on its wall clock
     gateways_total: int
     gateways_online: int
     meters_total: int
@@ -407,6 +408,7 @@ class OverviewService:
         return OverviewSnapshot(
             as_of=now,
             today=today,
+            timezone=tz,
             gateways_total=gw_total,
             gateways_online=gw_online,
             meters_total=m_total,

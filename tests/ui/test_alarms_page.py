@@ -79,6 +79,8 @@ def test_open_alarms_in_chinese(page: AlarmsPage) -> None:
         ["警告", "通讯中断", "A-1-03 / E-A-1-03", "通讯中断：G1 表", "未确认"],
     ]
     assert page.summary_label.text() == "共 2 条 · 未确认 1 条"
+    # raised 03:30 UTC: shown on the site's clock (Asia/Shanghai)
+    assert page.proxy.index(0, 0).data() == "2026-11-24 11:30"
 
 
 def test_filters_all_kind_and_building(

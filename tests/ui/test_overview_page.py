@@ -115,6 +115,7 @@ def test_tiles_are_coloured_by_state_with_a_legend(page: OverviewPage) -> None:
     assert legend["not_opened"] == "未开户（1）"
     assert legend["urgent"] == "余额紧急（0）"  # A-1-03 is urgent, but shown offline first
     assert page.rooms_label.text() == "共 6 间"
+    assert page.status_label.text() == "更新于 2026-11-24 12:00"
 
 
 def test_building_and_floor_filter(page: OverviewPage, qtbot: QtBot) -> None:
@@ -142,6 +143,7 @@ def test_clicking_a_tile_shows_the_account(page: OverviewPage, qtbot: QtBot) -> 
     text = page.detail_label.text()
     assert "张伟理发" in text and "¥5.00" in text and "表具离线" in text
     assert "2 个 · 离线 1 · 断开 0" in text
+    assert "2026-11-24 11:50" in text  # the newest read (03:50 UTC) on the site's clock
     vacant = page.grid.tile_rect("B-1-03")
     assert vacant is not None
     qtbot.mouseClick(page.grid, Qt.MouseButton.LeftButton, pos=vacant.center())

@@ -152,7 +152,9 @@ class AlarmsPage(Page):
         building_id = self.building_combo.currentData()
         alarms = ctx.services.alarms
 
-        def load() -> tuple[list[AlarmView], set[int]]:
+        settings = ctx.services.settings
+
+        def load() -> tuple[list[AlarmView], set[int], str]:
             rows = alarms.list(
                 open_only=open_only,
                 kind=kind,
@@ -162,14 +164,16 @@ class AlarmsPage(Page):
             )
             # what is active anywhere the operator may see, for the beep (not only this filter)
             active = alarms.list(open_only=True, actor=ctx.actor, limit=LIST_LIMIT)
-            return rows, {a.id for a in active if a.state == "active"}
+            tz = str(settings.get("site.timezone") or "")
+            return rows, {a.id for a in active if a.state == "active"}, tz
 
         ctx.tasks.run_op(load, lambda result: self._on_loaded(generation, result), self._on_failed)
 
-    def _on_loaded(self, generation: int, result: tuple[list[AlarmView], set[int]]) -> None:
+    def _on_loaded(self, generation: int, result: tuple[list[AlarmView], set[int], str]) -> None:
         if generation != self._generation:
             return  # the filters changed meanwhile: a newer load is on its way
-        rows, active_ids = result
+        rows, active_ids, tz = result
+        self.model.timezone = tz or None
         selected = set(self.selected_ids())
         self.model.set_rows(rows)
         self._reselect(selected)

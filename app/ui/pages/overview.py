@@ -34,6 +34,7 @@ from app.services.overview import (
 )
 from app.ui.messages import describe
 from app.ui.pages.base import Page, PageContext
+from app.ui.table_models.alarms import local_time
 from app.ui.widgets.charts import ChartWidget
 from app.ui.widgets.room_grid import STATE_COLORS, RoomGridWidget
 
@@ -67,8 +68,8 @@ def _rate(online: int, total: int) -> str:
     return f"{online * 100 // total}%" if online < total else "100%"
 
 
-def _local(moment: datetime | None) -> str:
-    return "—" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def _local(moment: datetime | None, tz: str | None) -> str:
+    return "—" if moment is None else local_time(moment, tz)
 
 
 class _Card(QFrame):
@@ -261,7 +262,7 @@ class OverviewPage(Page):
             self._fill_building_combo()
         self._show_snapshot(snap)
         self._draw_chart(days)
-        self.status_label.setText(self.tr("Updated {0}").format(_local(snap.as_of)))
+        self.status_label.setText(self.tr("Updated {0}").format(_local(snap.as_of, snap.timezone)))
 
     def _on_rooms_loaded(self, tiles: list[RoomTile]) -> None:
         self._loading_rooms = False
@@ -386,7 +387,10 @@ class OverviewPage(Page):
                     tile.points, tile.points_offline, tile.points_cut
                 ),
             ),
-            (self.tr("Last read"), _local(tile.last_read_at)),
+            (
+                self.tr("Last read"),
+                _local(tile.last_read_at, self.snapshot.timezone if self.snapshot else None),
+            ),
         ]
         self.detail_label.setText(
             "<table>"

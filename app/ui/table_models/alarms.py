@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -24,9 +25,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("AlarmTableModel", text)
 
 
-def local_time(moment: datetime | None) -> str:
-    """UX-1: 2026-11-24 14:05 on this PC's clock."""
-    return "" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def local_time(moment: datetime | None, tz: str | None = None) -> str:
+    """UX-1: 2026-11-24 14:05 on the site's wall clock (``tz``; else this PC's clock)."""
+    if moment is None:
+        return ""
+    try:
+        zone = ZoneInfo(tz) if tz else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 class AlarmTableModel(QAbstractTableModel):
@@ -62,6 +69,7 @@ class AlarmTableModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[AlarmView] = []
+        self.timezone: str | None = None  # the site's, set by the page
 
     @classmethod
     def kind_label(cls, kind: str) -> str:
@@ -118,7 +126,7 @@ class AlarmTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                local_time(a.raised_at),
+                local_time(a.raised_at, self.timezone),
                 _tr(self.SEVERITIES.get(a.severity, a.severity)),
                 self.kind_label(a.kind),
                 self.place(a),

@@ -23,7 +23,7 @@ def _actor(building_ids: frozenset[int] | None, perms: frozenset[str]) -> Actor:
 def test_snapshot_figures(services: Services) -> None:
     build_overview_site(services)
     snap = services.overview.snapshot(ADMIN, now=NOW)
-    assert snap.today == date(2026, 11, 24)
+    assert (snap.today, snap.timezone) == (date(2026, 11, 24), "Asia/Shanghai")
     assert (snap.gateways_total, snap.gateways_online) == (2, 1)
     assert (snap.meters_total, snap.meters_online) == (10, 9)
     assert (snap.top_ups_today, snap.top_ups_today_fen) == (2, 25000)
