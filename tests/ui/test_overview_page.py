@@ -144,6 +144,9 @@ def test_clicking_a_tile_shows_the_account(page: OverviewPage, qtbot: QtBot) -> 
     assert "张伟理发" in text and "¥5.00" in text and "表具离线" in text
     assert "2 个 · 离线 1 · 断开 0" in text
     assert "2026-11-24 11:50" in text  # the newest read (03:50 UTC) on the site's clock
+    hovered = page.grid.tile_at(rect.center())
+    assert hovered is not None
+    assert page.grid.tooltip_for(hovered) == "A-1-03 A栋103室\n表具离线\n张伟理发 · 余额 ¥5.00"
     vacant = page.grid.tile_rect("B-1-03")
     assert vacant is not None
     qtbot.mouseClick(page.grid, Qt.MouseButton.LeftButton, pos=vacant.center())

@@ -116,7 +116,6 @@ class OverviewPage(Page):
         self.snapshot: OverviewSnapshot | None = None
         self.days: list[DayConsumption] = []
         self._buildings: list[BuildingRef] = []
-        self._loading_rooms = False
 
         self.gateways_card = _Card(self.tr("Gateways online"), "card_gateways")
         self.meters_card = _Card(self.tr("Meters online"), "card_meters")
@@ -247,7 +246,6 @@ class OverviewPage(Page):
         ctx = self.ctx
         building_id = self.building_combo.currentData()
         floor_id = self.floor_combo.currentData()
-        self._loading_rooms = True
         ctx.tasks.run_op(
             lambda: ctx.services.overview.room_states(ctx.actor, building_id, floor_id),
             self._on_rooms_loaded,
@@ -265,7 +263,6 @@ class OverviewPage(Page):
         self.status_label.setText(self.tr("Updated {0}").format(_local(snap.as_of, snap.timezone)))
 
     def _on_rooms_loaded(self, tiles: list[RoomTile]) -> None:
-        self._loading_rooms = False
         self.grid.set_tiles(tiles)
         counts = Counter(t.state for t in tiles)
         for state, label in self.legend_labels.items():
@@ -279,7 +276,6 @@ class OverviewPage(Page):
                 self._show_room(t)
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._loading_rooms = False
         self.status_label.setText(describe(exc))
 
     # -- showing -----------------------------------------------------------------------------

@@ -6,11 +6,20 @@ a hover finds the tile under the mouse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.services.overview import RoomState, RoomTile
@@ -50,7 +59,7 @@ class RoomGridWidget(QWidget):
         self._labels: list[tuple[QRect, str]] = []
         self._height = TILE_H
         self.selected_room_id: int | None = None
-        self.tooltip_for: object = lambda tile: tile.room_code
+        self.tooltip_for: Callable[[RoomTile], str] = lambda tile: tile.room_code
 
     # -- data --------------------------------------------------------------------------------
 
@@ -122,7 +131,8 @@ class RoomGridWidget(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(LABEL_W + TILE_W, TILE_H)
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
         self._layout(self.width())
         if self.minimumHeight() != self._height:
             self.setMinimumHeight(self._height)
@@ -162,8 +172,8 @@ class RoomGridWidget(QWidget):
     def event(self, e: object) -> bool:
         if isinstance(e, QHelpEvent):
             tile = self.tile_at(e.pos())
-            if tile is not None and callable(self.tooltip_for):
-                QToolTip.showText(e.globalPos(), str(self.tooltip_for(tile)), self)
+            if tile is not None:
+                QToolTip.showText(e.globalPos(), self.tooltip_for(tile), self)
             else:
                 QToolTip.hideText()
             return True
