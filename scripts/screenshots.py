@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,79 @@ def _settle(app: object, tasks: object, seconds: float = 0.6, timeout: float = 3
         time.sleep(0.02)
 
 
+def _add_live_conditions(services: object) -> object:
+    """The demo's history has no live events: give the copy a few (two meters silent for hours,
+    three tenants in arrears cut off, alarms of several kinds, one acknowledged) so the overview
+    and alarms pages show what a running site shows. Returns the demo administrator's actor."""
+    from sqlalchemy import select, update
+
+    from app.domain.permissions import ALL_PERMISSIONS
+    from app.models import Account, Alarm, MeasurementPoint, Operator
+    from app.models.base import utcnow
+    from app.services.alarms import AlarmKind, raise_alarm
+    from app.services.context import Actor
+
+    now = utcnow()
+    with services.db.uow() as uow:  # type: ignore[attr-defined]
+        s = uow.session
+        points = s.execute(
+            select(MeasurementPoint.id, MeasurementPoint.code).order_by(MeasurementPoint.id)
+        ).all()
+        admin_id = s.execute(select(Operator.id).where(Operator.login == "admin")).scalar()
+        silent = [points[40], points[41]]
+        s.execute(
+            update(MeasurementPoint)
+            .where(MeasurementPoint.id.in_([p[0] for p in silent]))
+            .values(last_read_at=now - timedelta(hours=5))
+        )
+        debtors = s.execute(
+            select(Account.id, Account.room_id).where(Account.cash_fen < 0).order_by(Account.id)
+        ).all()
+        for account_id, room_id in debtors[:3]:
+            s.execute(
+                update(MeasurementPoint)
+                .where(
+                    MeasurementPoint.room_id == room_id,
+                    MeasurementPoint.utility == "electricity",
+                )
+                .values(relay_state="open", trip_cause="arrears", tripped_at=now)
+            )
+            raise_alarm(
+                s,
+                AlarmKind.ARREARS_CUT,
+                f"screens:cut:{account_id}",
+                "欠费断电：余额低于断电阈值",
+                account_id=account_id,
+                now=now - timedelta(minutes=20),
+            )
+        for minutes, kind, point, message in (
+            (
+                240,
+                AlarmKind.COMM_OFFLINE,
+                silent[0],
+                f"通讯中断：{silent[0][1]} 连续 3 次无应答",
+            ),
+            (120, AlarmKind.READING_ANOMALY, points[100], "读数异常：用量超过上限，读数已挂起待核"),
+            (60, AlarmKind.CLOCK_DRIFT, points[200], "时钟偏差 412 秒，已广播校时"),
+            (5, AlarmKind.CONTROL_FAILURE, points[300], "关断控制失效：拉闸后回读仍为合闸"),
+        ):
+            raise_alarm(
+                s,
+                kind,
+                f"screens:{kind}",
+                message,
+                point_id=point[0],
+                now=now - timedelta(minutes=minutes),
+            )
+        s.execute(
+            update(Alarm)
+            .where(Alarm.kind == AlarmKind.CLOCK_DRIFT)
+            .values(state="acknowledged", acked_by_id=admin_id, acked_at=now)
+        )
+        uow.commit()
+    return Actor(admin_id, "admin", ALL_PERMISSIONS, None)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", help="demo database (built in a temporary folder if missing)")
@@ -68,6 +142,7 @@ def main() -> int:
     app = create_application()
     install_translation(app, "zh_CN")
     services = Services.for_url(f"sqlite:///{db_path}")
+    _add_live_conditions(services)
     tasks = TaskRunner()
     try:
         if not args.page or "login" in args.page:

@@ -8,6 +8,7 @@ from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
+from app.services.overview import OverviewService
 from app.services.parameters import ParameterService
 from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
@@ -34,6 +35,7 @@ class Services:
         self.operators = OperatorService(db)
         self.control = ControlService(db)
         self.parameters = ParameterService(db)
+        self.overview = OverviewService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -48,6 +50,7 @@ __all__ = [
     "Database",
     "NotificationService",
     "OperatorService",
+    "OverviewService",
     "ParameterService",
     "ReadingService",
     "ReceiptService",

@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
     def refresh_alarm_count(self) -> None:
         alarms = self.ctx.services.alarms
         self.ctx.tasks.run_op(
-            lambda: len(alarms.list(open_only=True)), self._on_alarm_count, lambda _e: None
+            lambda: alarms.count_open(self.ctx.actor), self._on_alarm_count, lambda _e: None
         )
 
     def _on_alarm_count(self, n: int) -> None:

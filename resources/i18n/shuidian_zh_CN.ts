@@ -59,6 +59,207 @@
     </message>
   </context>
   <context>
+    <name>AlarmTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="41" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="42" />
+      <source>Level</source>
+      <translation>级别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="43" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="44" />
+      <source>Room / point</source>
+      <translation>房间/计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="45" />
+      <source>Message</source>
+      <translation>内容</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="46" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="49" />
+      <source>Communication lost</source>
+      <translation>通讯中断</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="50" />
+      <source>Switching failed</source>
+      <translation>关断控制失效</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="51" />
+      <source>Reading anomaly</source>
+      <translation>读数异常</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="52" />
+      <source>Overload trip</source>
+      <translation>过载/恶性负载跳闸</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="53" />
+      <source>Temperature</source>
+      <translation>温度异常</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="54" />
+      <source>Clock drift</source>
+      <translation>时钟偏差</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="55" />
+      <source>Low balance</source>
+      <translation>余额不足</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="56" />
+      <source>Cut for arrears</source>
+      <translation>欠费断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="57" />
+      <source>Meter fault</source>
+      <translation>表具故障</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="58" />
+      <source>Tampering</source>
+      <translation>窃电/开盖</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="59" />
+      <source>Command failed</source>
+      <translation>命令执行失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="62" />
+      <source>Info</source>
+      <translation>提示</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="63" />
+      <source>Warning</source>
+      <translation>警告</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="64" />
+      <source>Critical</source>
+      <translation>严重</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="81" />
+      <source>Not acknowledged</source>
+      <translation>未确认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="84" />
+      <source>Acknowledged by {0}</source>
+      <translation>已确认（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="87" />
+      <source>Acknowledged</source>
+      <translation>已确认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="88" />
+      <source>Cleared</source>
+      <translation>已清除</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="95" />
+      <source>meter {0}</source>
+      <translation>表 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/alarms.py" line="99" />
+      <source>gateway {0}</source>
+      <translation>网关 {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmsPage</name>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="54" />
+      <source>Open alarms</source>
+      <translation>未处理告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="55" />
+      <source>All alarms</source>
+      <translation>全部告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="57" />
+      <source>All kinds</source>
+      <translation>全部类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="61" />
+      <source>All buildings</source>
+      <translation>全部楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="63" />
+      <source>Sound on new alarms</source>
+      <translation>新告警声音提醒</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="65" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="67" />
+      <source>Show</source>
+      <translation>显示</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="69" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="71" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="100" />
+      <source>Acknowledge selected</source>
+      <translation>确认所选</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="101" />
+      <source>Clear selected</source>
+      <translation>清除所选</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="109" />
+      <source>Acknowledging and clearing alarms needs the device permission.</source>
+      <translation>确认和清除告警需要设备管理权限。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/alarms.py" line="190" />
+      <source>{0} alarms · {1} not acknowledged</source>
+      <translation>共 {0} 条 · 未确认 {1} 条</translation>
+    </message>
+  </context>
+  <context>
     <name>Application</name>
     <message>
       <location filename="../../app/ui/application.py" line="96" />
@@ -134,53 +335,53 @@
       <translation>水电统一收费监管平台</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="101" />
+      <location filename="../../app/ui/main_window.py" line="102" />
       <source>System</source>
       <translation>系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="102" />
+      <location filename="../../app/ui/main_window.py" line="103" />
       <source>Lock the desk</source>
       <translation>锁定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="105" />
+      <location filename="../../app/ui/main_window.py" line="106" />
       <source>Switch operator</source>
       <translation>切换操作员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="109" />
+      <location filename="../../app/ui/main_window.py" line="110" />
       <source>Exit</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="113" />
+      <location filename="../../app/ui/main_window.py" line="114" />
       <source>Help</source>
       <translation>帮助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="114" />
-      <location filename="../../app/ui/main_window.py" line="156" />
+      <location filename="../../app/ui/main_window.py" line="115" />
+      <location filename="../../app/ui/main_window.py" line="157" />
       <source>About</source>
       <translation>关于</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="123" />
+      <location filename="../../app/ui/main_window.py" line="124" />
       <source>Operator: {0}</source>
       <translation>操作员：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="124" />
+      <location filename="../../app/ui/main_window.py" line="125" />
       <source>Database: {0}</source>
       <translation>数据库：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="147" />
+      <location filename="../../app/ui/main_window.py" line="148" />
       <source>Active alarms: {0}</source>
       <translation>未处理告警：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="157" />
+      <location filename="../../app/ui/main_window.py" line="158" />
       <source>Unified Water &amp; Power Prepaid Billing Platform
 Version {0}</source>
       <translation>水电统一收费监管平台
@@ -268,9 +469,282 @@ Version {0}</source>
   <context>
     <name>Navigation</name>
     <message>
-      <location filename="../../app/ui/pages/__init__.py" line="40" />
+      <location filename="../../app/ui/pages/__init__.py" line="52" />
+      <source>Overview</source>
+      <translation>系统总览</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="58" />
       <source>Rooms &amp; accounts</source>
       <translation>房间/账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="64" />
+      <source>Alarms</source>
+      <translation>告警</translation>
+    </message>
+  </context>
+  <context>
+    <name>OverviewPage</name>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="46" />
+      <source>Normal</source>
+      <translation>正常</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="47" />
+      <source>Low balance</source>
+      <translation>余额预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="48" />
+      <source>Very low balance</source>
+      <translation>余额紧急</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="49" />
+      <source>In arrears</source>
+      <translation>欠费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="50" />
+      <source>Supply cut</source>
+      <translation>已断电/停水</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="51" />
+      <source>Meter offline</source>
+      <translation>表具离线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="52" />
+      <source>No account</source>
+      <translation>未开户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="120" />
+      <source>Gateways online</source>
+      <translation>网关在线率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="121" />
+      <source>Meters online</source>
+      <translation>表具在线率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="122" />
+      <source>Top-ups today</source>
+      <translation>今日充值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="123" />
+      <source>Electricity today</source>
+      <translation>今日用电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="124" />
+      <source>Water today</source>
+      <translation>今日用水</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="125" />
+      <source>Accounts needing attention</source>
+      <translation>需关注账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="126" />
+      <source>Open alarms</source>
+      <translation>未处理告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="142" />
+      <source>Consumption, last {0} days</source>
+      <translation>近 {0} 天用电/用水</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="149" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="152" />
+      <location filename="../../app/ui/pages/overview.py" line="358" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="154" />
+      <source>Floor</source>
+      <translation>楼层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="183" />
+      <source>Click a room to see its account.</source>
+      <translation>点击房间查看账户信息。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="189" />
+      <location filename="../../app/ui/pages/overview.py" line="356" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="195" />
+      <source>Rooms</source>
+      <translation>房间状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="233" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="263" />
+      <source>Updated {0}</source>
+      <translation>更新于 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="270" />
+      <source>{0} ({1})</source>
+      <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="272" />
+      <source>{0} rooms</source>
+      <translation>共 {0} 间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="286" />
+      <location filename="../../app/ui/pages/overview.py" line="291" />
+      <source>{0} of {1} online</source>
+      <translation>在线 {0} / 共 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="295" />
+      <source>{0} top-ups</source>
+      <translation>{0} 笔</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="298" />
+      <source>{0} kWh</source>
+      <translation>{0} kWh</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="299" />
+      <location filename="../../app/ui/pages/overview.py" line="303" />
+      <source>charged {0}</source>
+      <translation>扣费 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="302" />
+      <source>{0} m³</source>
+      <translation>{0} m³</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="308" />
+      <source>low {0} · very low {1} · arrears {2} · cut {3}</source>
+      <translation>预警 {0} · 紧急 {1} · 欠费 {2} · 断电 {3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="315" />
+      <source>{0} not acknowledged</source>
+      <translation>未确认 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="327" />
+      <location filename="../../app/ui/pages/overview.py" line="328" />
+      <source>Electricity (kWh)</source>
+      <translation>用电 (kWh)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="330" />
+      <location filename="../../app/ui/pages/overview.py" line="331" />
+      <source>Water (m³)</source>
+      <translation>用水 (m³)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="350" />
+      <source>{0} · balance {1}</source>
+      <translation>{0} · 余额 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="359" />
+      <source>{0} · floor {1}</source>
+      <translation>{0} {1}层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="361" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="364" />
+      <location filename="../../app/ui/pages/overview.py" line="367" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="364" />
+      <source>none (vacant)</source>
+      <translation>无（空置）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="368" />
+      <source>Tenant</source>
+      <translation>商户/住户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="369" />
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="370" />
+      <source>Balance</source>
+      <translation>余额</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="372" />
+      <source>Thresholds</source>
+      <translation>提醒线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="373" />
+      <source>low {0} · very low {1}</source>
+      <translation>预警 {0} · 紧急 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="381" />
+      <source>Meters</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="382" />
+      <source>{0} points · {1} offline · {2} cut</source>
+      <translation>{0} 个 · 离线 {1} · 断开 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="387" />
+      <source>Last read</source>
+      <translation>最后抄表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="405" />
+      <source>All buildings</source>
+      <translation>全部楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/overview.py" line="417" />
+      <source>All floors</source>
+      <translation>全部楼层</translation>
+    </message>
+  </context>
+  <context>
+    <name>RoomGridWidget</name>
+    <message>
+      <location filename="../../app/ui/widgets/room_grid.py" line="105" />
+      <source>{0} · F{1}</source>
+      <translation>{0} {1}层</translation>
     </message>
   </context>
   <context>
@@ -281,12 +755,12 @@ Version {0}</source>
       <translation>搜索房间号、商户名、电话或拼音首字母</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="49" />
+      <location filename="../../app/ui/pages/rooms.py" line="50" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="64" />
+      <location filename="../../app/ui/pages/rooms.py" line="65" />
       <source>{0} accounts · total balance {1} · {2} low · {3} in arrears</source>
       <translation>共 {0} 户 · 余额合计 {1} · 余额不足 {2} 户 · 欠费 {3} 户</translation>
     </message>

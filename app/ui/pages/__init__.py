@@ -23,6 +23,18 @@ class PageSpec:
     permission: str | None = None
 
 
+def _overview(ctx: PageContext) -> Page:
+    from app.ui.pages.overview import OverviewPage
+
+    return OverviewPage(ctx)
+
+
+def _alarms(ctx: PageContext) -> Page:
+    from app.ui.pages.alarms import AlarmsPage
+
+    return AlarmsPage(ctx)
+
+
 def _rooms(ctx: PageContext) -> Page:
     from app.ui.pages.rooms import RoomsPage
 
@@ -36,9 +48,21 @@ def _nav(marked: object) -> str:
 
 PAGES: list[PageSpec] = [
     PageSpec(
+        "overview",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Overview")),
+        _overview,
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
         "rooms",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Rooms & accounts")),
         _rooms,
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "alarms",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Alarms")),
+        _alarms,
         Perm.ACCOUNT_VIEW,
     ),
 ]
