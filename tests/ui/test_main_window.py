@@ -34,6 +34,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     w = MainWindow(services, ADMIN, tasks, db_label="test.db")
     qtbot.addWidget(w)
     w.show()
+    w.open_page("rooms")  # the cashier desk comes first in the navigation
     qtbot.waitUntil(lambda: w.rooms_page.model.rowCount() == 5, timeout=10_000)
     yield w
     tasks.shutdown()
@@ -92,6 +93,7 @@ def test_english_is_available(window: MainWindow, qtbot: QtBot) -> None:
     try:
         w2 = MainWindow(window.ctx.services, ADMIN, tasks, db_label="x")
         qtbot.addWidget(w2)
+        w2.open_page("rooms")
         assert w2.windowTitle() == "Unified Water & Power Prepaid Billing Platform"
         qtbot.waitUntil(lambda: "accounts" in w2.rooms_page.summary_label.text(), timeout=10_000)
         assert w2.rooms_page.proxy.headerData(7, Qt.Orientation.Horizontal) == "Balance"

@@ -23,6 +23,12 @@ class PageSpec:
     permission: str | None = None
 
 
+def _cashier(ctx: PageContext) -> Page:
+    from app.ui.pages.cashier import CashierPage
+
+    return CashierPage(ctx)
+
+
 def _rooms(ctx: PageContext) -> Page:
     from app.ui.pages.rooms import RoomsPage
 
@@ -35,6 +41,12 @@ def _nav(marked: object) -> str:
 
 
 PAGES: list[PageSpec] = [
+    PageSpec(
+        "cashier",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Top-up & payment")),
+        _cashier,
+        Perm.TOP_UP,
+    ),
     PageSpec(
         "rooms",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Rooms & accounts")),
