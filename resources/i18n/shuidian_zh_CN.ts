@@ -3,97 +3,97 @@
   <context>
     <name>AccountOperationDialog</name>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="59" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="61" />
       <source>Refund</source>
       <translation>退款</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="60" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="62" />
       <source>Adjust balance</source>
       <translation>调账</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="61" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="63" />
       <source>Reverse an entry</source>
       <translation>冲正</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="66" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="68" />
       <source>Account:</source>
       <translation>账户：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="70" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="72" />
       <source>Balance:</source>
       <translation>余额：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="72" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="74" />
       <source>{0} (cash {1}, subsidy {2})</source>
       <translation>{0}（现金 {1}，补助 {2}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="83" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="85" />
       <source>Yuan, e.g. 50 or 12.50</source>
       <translation>元，例如 50 或 12.50</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="84" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="86" />
       <source>Refund amount:</source>
       <translation>退款金额：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="87" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="89" />
       <source>Paid back by:</source>
       <translation>退款方式：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="89" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="91" />
       <source>Yuan; negative to deduct, e.g. -20</source>
       <translation>元；扣减填负数，例如 -20</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="90" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="92" />
       <source>Adjustment:</source>
       <translation>调账金额：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="93" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="95" />
       <source>Pocket:</source>
       <translation>调整账户：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="97" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="99" />
       <source>Entry:</source>
       <translation>账目：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="99" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="101" />
       <source>No. {0} · {1} · {2} · {3}</source>
       <translation>第 {0} 笔 · {1} · {2} · {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="108" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="110" />
       <source>Required: why this is done</source>
       <translation>必填：操作原因</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="111" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="113" />
       <source>Reason:</source>
       <translation>原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="115" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="117" />
       <source>Confirm</source>
       <translation>确定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="117" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="119" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/account_ops.py" line="148" />
+      <location filename="../../app/ui/dialogs/account_ops.py" line="159" />
       <source>Enter the reason.</source>
       <translation>请填写原因。</translation>
     </message>
@@ -205,219 +205,219 @@
   <context>
     <name>CashierPage</name>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="140" />
+      <location filename="../../app/ui/pages/cashier.py" line="143" />
       <source>Room, tenant, phone or pinyin initials</source>
       <translation>房间号、户名、电话或拼音首字母</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="165" />
+      <location filename="../../app/ui/pages/cashier.py" line="168" />
       <source>Find the account</source>
       <translation>查找账户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="173" />
-      <location filename="../../app/ui/pages/cashier.py" line="465" />
+      <location filename="../../app/ui/pages/cashier.py" line="176" />
+      <location filename="../../app/ui/pages/cashier.py" line="477" />
       <source>Account</source>
       <translation>账户信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="191" />
+      <location filename="../../app/ui/pages/cashier.py" line="194" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="192" />
+      <location filename="../../app/ui/pages/cashier.py" line="195" />
       <source>Tenant</source>
       <translation>户名</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="193" />
+      <location filename="../../app/ui/pages/cashier.py" line="196" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="194" />
+      <location filename="../../app/ui/pages/cashier.py" line="197" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="195" />
+      <location filename="../../app/ui/pages/cashier.py" line="198" />
       <source>Balance</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="196" />
+      <location filename="../../app/ui/pages/cashier.py" line="199" />
       <source>Cash</source>
       <translation>现金</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="197" />
+      <location filename="../../app/ui/pages/cashier.py" line="200" />
       <source>Subsidy</source>
       <translation>补助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="198" />
+      <location filename="../../app/ui/pages/cashier.py" line="201" />
       <source>Supply</source>
       <translation>供电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="220" />
+      <location filename="../../app/ui/pages/cashier.py" line="223" />
       <source>Latest entries</source>
       <translation>最近账目</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="226" />
+      <location filename="../../app/ui/pages/cashier.py" line="229" />
       <source>Top up</source>
       <translation>充值</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="229" />
+      <location filename="../../app/ui/pages/cashier.py" line="232" />
       <source>Yuan, e.g. 100 or 99.50</source>
       <translation>元，例如 100 或 99.50</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="237" />
-      <location filename="../../app/ui/pages/cashier.py" line="523" />
+      <location filename="../../app/ui/pages/cashier.py" line="240" />
+      <location filename="../../app/ui/pages/cashier.py" line="535" />
       <source>Confirm top-up (Enter)</source>
       <translation>确认充值（Enter）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="244" />
+      <location filename="../../app/ui/pages/cashier.py" line="247" />
       <source>Amount:</source>
       <translation>金额：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="245" />
+      <location filename="../../app/ui/pages/cashier.py" line="248" />
       <source>Paid by:</source>
       <translation>支付方式：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="256" />
+      <location filename="../../app/ui/pages/cashier.py" line="259" />
       <source>Receipt…</source>
       <translation>凭条…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="258" />
+      <location filename="../../app/ui/pages/cashier.py" line="261" />
       <source>Refund…</source>
       <translation>退款…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="259" />
+      <location filename="../../app/ui/pages/cashier.py" line="262" />
       <source>Adjust…</source>
       <translation>调账…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="260" />
+      <location filename="../../app/ui/pages/cashier.py" line="263" />
       <source>Reverse selected entry…</source>
       <translation>冲正所选账目…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="351" />
+      <location filename="../../app/ui/pages/cashier.py" line="363" />
       <source>No account found.</source>
       <translation>未找到账户。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="354" />
+      <location filename="../../app/ui/pages/cashier.py" line="366" />
       <source>The first {0} accounts; type more to narrow.</source>
       <translation>仅显示前 {0} 户，请输入更多内容缩小范围。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="357" />
+      <location filename="../../app/ui/pages/cashier.py" line="369" />
       <source>{0} accounts found.</source>
       <translation>找到 {0} 户。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="467" />
+      <location filename="../../app/ui/pages/cashier.py" line="479" />
       <source>Account {0}</source>
       <translation>账户 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="489" />
+      <location filename="../../app/ui/pages/cashier.py" line="501" />
       <source>{0} · in arrears</source>
       <translation>{0} · 欠费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="491" />
+      <location filename="../../app/ui/pages/cashier.py" line="503" />
       <source>{0} · balance urgent</source>
       <translation>{0} · 余额告急</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="493" />
+      <location filename="../../app/ui/pages/cashier.py" line="505" />
       <source>{0} · balance low</source>
       <translation>{0} · 余额不足</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="498" />
+      <location filename="../../app/ui/pages/cashier.py" line="510" />
       <source>No meters</source>
       <translation>无表计</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="501" />
+      <location filename="../../app/ui/pages/cashier.py" line="513" />
       <source>Supplied</source>
       <translation>正常供电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="503" />
+      <location filename="../../app/ui/pages/cashier.py" line="515" />
       <source>Cut off: {0}</source>
       <translation>已断电：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="520" />
+      <location filename="../../app/ui/pages/cashier.py" line="532" />
       <source>Confirm top-up {0} (Enter)</source>
       <translation>确认充值 {0}（Enter）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="531" />
+      <location filename="../../app/ui/pages/cashier.py" line="543" />
       <source>Enter the amount in yuan, e.g. 100 or 99.50.</source>
       <translation>请输入金额（元），例如 100 或 99.50。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="549" />
+      <location filename="../../app/ui/pages/cashier.py" line="561" />
       <source>Booking…</source>
       <translation>正在入账…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="568" />
+      <location filename="../../app/ui/pages/cashier.py" line="580" />
       <source>Booked {0} by {1} · balance now {2} · receipt {3}</source>
       <translation>充值成功 {0}（{1}）· 余额 {2} · 凭条号 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="606" />
+      <location filename="../../app/ui/pages/cashier.py" line="618" />
       <source>printed (print {0})</source>
       <translation>已打印（第 {0} 次）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="653" />
+      <location filename="../../app/ui/pages/cashier.py" line="665" />
       <source>Supply: no restore needed</source>
       <translation>供电：无需恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="654" />
+      <location filename="../../app/ui/pages/cashier.py" line="666" />
       <source>Supply: power restored</source>
       <translation>供电：已恢复供电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="655" />
+      <location filename="../../app/ui/pages/cashier.py" line="667" />
       <source>Supply: restoring…</source>
       <translation>供电：恢复中…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="657" />
+      <location filename="../../app/ui/pages/cashier.py" line="669" />
       <source>Supply: the balance is still too low to restore</source>
       <translation>供电：余额仍不足，暂不恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="661" />
+      <location filename="../../app/ui/pages/cashier.py" line="673" />
       <source>Supply: cut by an operator or the meter; the electrician restores it</source>
       <translation>供电：人工或表计断电，需电工恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="664" />
+      <location filename="../../app/ui/pages/cashier.py" line="676" />
       <source>Supply: restore failed; call the electrician</source>
       <translation>供电：恢复失败，请联系电工</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="694" />
+      <location filename="../../app/ui/pages/cashier.py" line="706" />
       <source>{0} booked: {1} · balance now {2}</source>
       <translation>{0}成功：{1} · 余额 {2}</translation>
     </message>
@@ -573,52 +573,57 @@
   <context>
     <name>LedgerTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="30" />
+      <location filename="../../app/ui/table_models/ledger.py" line="32" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="31" />
+      <location filename="../../app/ui/table_models/ledger.py" line="33" />
       <source>Kind</source>
       <translation>类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="32" />
+      <location filename="../../app/ui/table_models/ledger.py" line="34" />
       <source>Amount</source>
       <translation>金额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="33" />
+      <location filename="../../app/ui/table_models/ledger.py" line="35" />
       <source>Balance after</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="34" />
+      <location filename="../../app/ui/table_models/ledger.py" line="36" />
       <source>Pocket</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="35" />
+      <location filename="../../app/ui/table_models/ledger.py" line="37" />
       <source>Channel</source>
       <translation>支付方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="36" />
+      <location filename="../../app/ui/table_models/ledger.py" line="38" />
       <source>Receipt</source>
       <translation>凭条号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="37" />
+      <location filename="../../app/ui/table_models/ledger.py" line="39" />
       <source>Operator</source>
       <translation>操作员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="38" />
+      <location filename="../../app/ui/table_models/ledger.py" line="40" />
       <source>Note</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/ledger.py" line="87" />
+      <location filename="../../app/ui/table_models/ledger.py" line="85" />
+      <source>System</source>
+      <translation>系统</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/ledger.py" line="96" />
       <source>reverses entry {0}</source>
       <translation>冲正第 {0} 笔</translation>
     </message>
@@ -828,52 +833,52 @@ Version {0}</source>
   <context>
     <name>ReceiptDialog</name>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="216" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="217" />
       <source>Receipt {0}</source>
       <translation>凭条 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="219" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="220" />
       <source>80 mm thermal roll</source>
       <translation>80 mm 热敏小票</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="220" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="221" />
       <source>A5 sheet</source>
       <translation>A5 凭条</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="221" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="222" />
       <source>241 mm continuous (dot-matrix)</source>
       <translation>241 mm 针式连续纸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="226" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="227" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="235" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="236" />
       <source>Print (Enter)</source>
       <translation>打印（Enter）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="239" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="240" />
       <source>Close (Esc)</source>
       <translation>关闭（Esc）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="242" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="243" />
       <source>Paper:</source>
       <translation>纸张：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="290" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="300" />
       <source>Printing…</source>
       <translation>正在打印…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="309" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="319" />
       <source>The printer could not be started.</source>
       <translation>无法启动打印机。</translation>
     </message>

@@ -150,7 +150,9 @@ def paint_receipt(painter: QPainter, rect: QRectF, data: ReceiptData) -> float:
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         wrap = flags | Qt.TextFlag.TextWordWrap
         height = max(line_h, painter.boundingRect(value_box, wrap, value).height())
-        painter.drawText(QRectF(rect.left(), y, label_w, line_h), flags, text)
+        painter.setFont(font(1.0))  # labels in body type, values (the amount) larger
+        painter.drawText(QRectF(rect.left(), y, label_w, height), flags, text)
+        painter.setFont(f)
         painter.drawText(QRectF(value_box.left(), y, value_box.width(), height), wrap, value)
         y += height
     return y - rect.top()

@@ -452,6 +452,7 @@ class CashierPage(Page):
         if generation != self._card_generation:
             return  # another account was picked meanwhile
         self._show_account(summary)
+        self.results_model.replace(summary)
         self.recent_model.set_rows(ledger.entries)
         self.recent_table.resizeColumnsToContents()
         self.supply = supply

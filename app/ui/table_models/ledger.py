@@ -14,11 +14,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.domain.enums import EntryKind
 from app.domain.money import format_fen
 from app.services.dto import LedgerEntryDTO
 from app.ui.ledger_labels import channel_name, entry_kind_name, local_time, pocket_name
 
 Index = QModelIndex | QPersistentModelIndex
+ELECTRICITY, WATER = EntryKind.ELECTRICITY_CHARGE, EntryKind.WATER_CHARGE
 
 
 def _tr(text: str) -> str:
@@ -79,8 +81,15 @@ class LedgerTableModel(QAbstractTableModel):
         if col == 6:
             return e.receipt_no or ""
         if col == 7:
-            return e.operator_login or ""
-        notes = [n for n in (e.reason, e.reference) if n]
+            if e.operator_login in (None, "system"):
+                return QCoreApplication.translate("LedgerTableModel", "System")
+            return e.operator_login
+        notes = [n for n in (e.reason,) if n]
+        if e.quantity is not None and e.kind in (ELECTRICITY, WATER):
+            unit = "kWh" if e.kind == ELECTRICITY else "m³"
+            notes.append(f"{e.quantity.normalize():f} {unit}")
+        if e.reference and e.channel not in (None, "system"):  # an order number of the payment
+            notes.append(e.reference)
         if e.reverses_entry_id is not None:
             notes.insert(
                 0,
