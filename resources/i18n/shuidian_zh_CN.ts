@@ -216,7 +216,7 @@
     </message>
     <message>
       <location filename="../../app/ui/pages/cashier.py" line="176" />
-      <location filename="../../app/ui/pages/cashier.py" line="477" />
+      <location filename="../../app/ui/pages/cashier.py" line="478" />
       <source>Account</source>
       <translation>账户信息</translation>
     </message>
@@ -277,7 +277,7 @@
     </message>
     <message>
       <location filename="../../app/ui/pages/cashier.py" line="240" />
-      <location filename="../../app/ui/pages/cashier.py" line="535" />
+      <location filename="../../app/ui/pages/cashier.py" line="536" />
       <source>Confirm top-up (Enter)</source>
       <translation>确认充值（Enter）</translation>
     </message>
@@ -327,97 +327,97 @@
       <translation>找到 {0} 户。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="479" />
+      <location filename="../../app/ui/pages/cashier.py" line="480" />
       <source>Account {0}</source>
       <translation>账户 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="501" />
+      <location filename="../../app/ui/pages/cashier.py" line="502" />
       <source>{0} · in arrears</source>
       <translation>{0} · 欠费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="503" />
+      <location filename="../../app/ui/pages/cashier.py" line="504" />
       <source>{0} · balance urgent</source>
       <translation>{0} · 余额告急</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="505" />
+      <location filename="../../app/ui/pages/cashier.py" line="506" />
       <source>{0} · balance low</source>
       <translation>{0} · 余额不足</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="510" />
+      <location filename="../../app/ui/pages/cashier.py" line="511" />
       <source>No meters</source>
       <translation>无表计</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="513" />
+      <location filename="../../app/ui/pages/cashier.py" line="514" />
       <source>Supplied</source>
       <translation>正常供电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="515" />
+      <location filename="../../app/ui/pages/cashier.py" line="516" />
       <source>Cut off: {0}</source>
       <translation>已断电：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="532" />
+      <location filename="../../app/ui/pages/cashier.py" line="533" />
       <source>Confirm top-up {0} (Enter)</source>
       <translation>确认充值 {0}（Enter）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="543" />
+      <location filename="../../app/ui/pages/cashier.py" line="544" />
       <source>Enter the amount in yuan, e.g. 100 or 99.50.</source>
       <translation>请输入金额（元），例如 100 或 99.50。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="561" />
+      <location filename="../../app/ui/pages/cashier.py" line="562" />
       <source>Booking…</source>
       <translation>正在入账…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="580" />
+      <location filename="../../app/ui/pages/cashier.py" line="581" />
       <source>Booked {0} by {1} · balance now {2} · receipt {3}</source>
       <translation>充值成功 {0}（{1}）· 余额 {2} · 凭条号 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="618" />
+      <location filename="../../app/ui/pages/cashier.py" line="619" />
       <source>printed (print {0})</source>
       <translation>已打印（第 {0} 次）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="665" />
+      <location filename="../../app/ui/pages/cashier.py" line="666" />
       <source>Supply: no restore needed</source>
       <translation>供电：无需恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="666" />
+      <location filename="../../app/ui/pages/cashier.py" line="667" />
       <source>Supply: power restored</source>
       <translation>供电：已恢复供电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="667" />
+      <location filename="../../app/ui/pages/cashier.py" line="668" />
       <source>Supply: restoring…</source>
       <translation>供电：恢复中…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="669" />
+      <location filename="../../app/ui/pages/cashier.py" line="670" />
       <source>Supply: the balance is still too low to restore</source>
       <translation>供电：余额仍不足，暂不恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="673" />
+      <location filename="../../app/ui/pages/cashier.py" line="674" />
       <source>Supply: cut by an operator or the meter; the electrician restores it</source>
       <translation>供电：人工或表计断电，需电工恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="676" />
+      <location filename="../../app/ui/pages/cashier.py" line="677" />
       <source>Supply: restore failed; call the electrician</source>
       <translation>供电：恢复失败，请联系电工</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/cashier.py" line="706" />
+      <location filename="../../app/ui/pages/cashier.py" line="707" />
       <source>{0} booked: {1} · balance now {2}</source>
       <translation>{0}成功：{1} · 余额 {2}</translation>
     </message>
@@ -595,7 +595,7 @@
     <message>
       <location filename="../../app/ui/table_models/ledger.py" line="36" />
       <source>Pocket</source>
-      <translation>账户</translation>
+      <translation>资金类别</translation>
     </message>
     <message>
       <location filename="../../app/ui/table_models/ledger.py" line="37" />
@@ -833,52 +833,52 @@ Version {0}</source>
   <context>
     <name>ReceiptDialog</name>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="217" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="219" />
       <source>Receipt {0}</source>
       <translation>凭条 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="220" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="222" />
       <source>80 mm thermal roll</source>
       <translation>80 mm 热敏小票</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="221" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="223" />
       <source>A5 sheet</source>
       <translation>A5 凭条</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="222" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="224" />
       <source>241 mm continuous (dot-matrix)</source>
       <translation>241 mm 针式连续纸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="227" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="229" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="236" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="238" />
       <source>Print (Enter)</source>
       <translation>打印（Enter）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="240" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="242" />
       <source>Close (Esc)</source>
       <translation>关闭（Esc）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="243" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="245" />
       <source>Paper:</source>
       <translation>纸张：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="300" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="302" />
       <source>Printing…</source>
       <translation>正在打印…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/receipt.py" line="319" />
+      <location filename="../../app/ui/dialogs/receipt.py" line="321" />
       <source>The printer could not be started.</source>
       <translation>无法启动打印机。</translation>
     </message>
@@ -886,19 +886,175 @@ Version {0}</source>
   <context>
     <name>RoomsPage</name>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="22" />
+      <location filename="../../app/ui/pages/rooms.py" line="132" />
+      <source>Buildings / floors</source>
+      <translation>楼栋/楼层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="138" />
       <source>Search room, tenant, phone or initials</source>
       <translation>搜索房间号、商户名、电话或拼音首字母</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="49" />
+      <location filename="../../app/ui/pages/rooms.py" line="170" />
+      <source>Account details</source>
+      <translation>账户详情</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="174" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="175" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="176" />
+      <source>Building / floor</source>
+      <translation>楼栋/楼层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="177" />
+      <source>Room type</source>
+      <translation>房间类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="178" />
+      <source>Area</source>
+      <translation>面积</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="179" />
+      <source>Tenant</source>
+      <translation>商户/住户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="180" />
+      <source>Phone</source>
+      <translation>电话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="181" />
+      <source>Moved in</source>
+      <translation>入住日期</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="182" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="183" />
+      <source>Cash</source>
+      <translation>现金</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="184" />
+      <source>Subsidy</source>
+      <translation>补助</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="185" />
+      <source>Balance</source>
+      <translation>余额</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="186" />
+      <source>Overdraft / warning</source>
+      <translation>透支额度/预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="194" />
+      <source>Ledger</source>
+      <translation>账目明细</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="197" />
+      <source>All time</source>
+      <translation>全部时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="198" />
+      <source>Last 7 days</source>
+      <translation>最近 7 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="199" />
+      <source>Last 30 days</source>
+      <translation>最近 30 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="200" />
+      <source>This month</source>
+      <translation>本月</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="201" />
+      <source>Last month</source>
+      <translation>上月</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="202" />
+      <source>Dates…</source>
+      <translation>指定日期…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="213" />
+      <source>All kinds</source>
+      <translation>全部类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="226" />
+      <source>Newer</source>
+      <translation>较新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="227" />
+      <source>Older</source>
+      <translation>较早</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="278" />
+      <location filename="../../app/ui/pages/rooms.py" line="469" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="64" />
+      <location filename="../../app/ui/pages/rooms.py" line="296" />
       <source>{0} accounts · total balance {1} · {2} low · {3} in arrears</source>
       <translation>共 {0} 户 · 余额合计 {1} · 余额不足 {2} 户 · 欠费 {3} 户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="320" />
+      <source>All rooms ({0})</source>
+      <translation>全部房间（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="333" />
+      <source>Floor {0} ({1})</source>
+      <translation>{0} 层（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="406" />
+      <source>{0}, floor {1}</source>
+      <translation>{0} {1} 层</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="408" />
+      <source>{0} m², {1} occupants</source>
+      <translation>{0} m²，{1} 人</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="498" />
+      <source>No entries.</source>
+      <translation>没有账目。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/rooms.py" line="504" />
+      <source>Entries {0}–{1} of {2}</source>
+      <translation>第 {0}–{1} 条，共 {2} 条</translation>
     </message>
   </context>
 </TS>
