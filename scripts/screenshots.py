@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args()
 
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from app.cli.desktop import ensure_demo_database
@@ -41,17 +42,46 @@ def main() -> int:
     window = MainWindow(services, Actor.system("admin"), tasks, db_label="演示数据库 demo.db")
     window.resize(1280, 800)
     window.show()
-    deadline = 200
-    while window.rooms_page.model.rowCount() == 0 and deadline:
-        app.processEvents()
-        QApplication.instance().thread().msleep(50)  # type: ignore[union-attr]
-        deadline -= 1
-    app.processEvents()
+
+    def settle(ticks: int = 400) -> None:
+        """Run the event loop until the background work is done (at most ~20 s)."""
+        idle = 0
+        for _ in range(ticks):
+            app.processEvents()
+            idle = idle + 1 if tasks.pending == 0 else 0
+            if idle > 5:
+                return
+            QApplication.instance().thread().msleep(50)  # type: ignore[union-attr]
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "rooms.png"
-    window.grab().save(str(target))
-    print(f"wrote {target}")
+
+    def shoot(name: str) -> None:
+        settle()
+        target = out / f"{name}.png"
+        window.grab().save(str(target))
+        print(f"wrote {target}")
+
+    # 充值缴费: a tenant found by phone, the amount typed (nothing is booked)
+    cashier = window.open_page("cashier")
+    settle()
+    first = cashier.results_model.row_at(0) if cashier.results_model.rowCount() else None
+    if first is not None and first.tenant_phone:
+        cashier.search_edit.setText(first.tenant_phone[:7])
+        settle()
+        cashier._choose_current()
+        cashier.amount_edit.setText("200")
+    shoot("cashier")
+
+    # 房间/账户: the first floor of the second building, an account with its ledger
+    rooms = window.open_page("rooms")
+    settle()
+    root = rooms.tree.topLevelItem(0)
+    if root is not None and root.childCount() > 1:
+        building = root.child(1).data(0, Qt.ItemDataRole.UserRole)[0]
+        rooms.select_place(building, 1)
+        rooms.table.selectRow(2)
+    shoot("rooms")
     tasks.shutdown()
     services.db.dispose()
     return 0

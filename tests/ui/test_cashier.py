@@ -319,3 +319,14 @@ def test_receipt_image_draws_a_reprint_mark(desk: Desk) -> None:
     original = receipt_image(data)
     reprint = receipt_image(dataclasses.replace(data, print_no=2))
     assert reprint.height() > original.height() > 300
+
+
+def test_down_arrow_walks_the_results_and_enter_picks(desk: Desk, qtbot: QtBot) -> None:
+    page = desk.page
+    _search(qtbot, page, "a-1-0", ["A-1-01", "A-1-02", "A-1-03"])
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)
+    assert page.results_table.hasFocus()
+    qtbot.keyClick(page.results_table, Qt.Key.Key_Down)
+    qtbot.keyClick(page.results_table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.tenant_value.text() == "李芳餐馆", timeout=10_000)
+    assert page.amount_edit.hasFocus()
