@@ -403,14 +403,14 @@ class CashierPage(Page):
 
     def _on_results_current_changed(self, current: object, _previous: object) -> None:
         chosen = self._current_result()
-        if chosen is not None:
+        if chosen is not None and not self._booking:  # the card stays while a booking runs
             self._show_account(chosen)
             self._load_card(chosen.account_no)
 
     def _choose_current(self) -> None:
         """Enter on the search box or the list: this account; the amount is next."""
         chosen = self._current_result()
-        if chosen is None:
+        if chosen is None or self._booking:
             return
         if self.account is None or chosen.account_no != self.account.account_no:
             self._show_account(chosen)
@@ -565,12 +565,12 @@ class CashierPage(Page):
             lambda: cashier.top_up(
                 actor, attempt.account_no, attempt.amount_fen, attempt.channel, attempt.key
             ),
-            self._on_top_up_done,
+            lambda result: self._on_top_up_done(attempt, result),
             self._on_top_up_failed,
         )
 
-    def _on_top_up_done(self, result: PostingResult) -> None:
-        channel = self._attempt.channel if self._attempt is not None else ""
+    def _on_top_up_done(self, attempt: _Attempt, result: PostingResult) -> None:
+        channel = attempt.channel
         self._booking = False
         self._attempt = None
         self.last_result = result
