@@ -16,8 +16,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -117,6 +119,35 @@ def _add_live_conditions(services: object) -> object:
     return Actor(admin_id, "admin", ALL_PERMISSIONS, None)
 
 
+def _stage_cashier(page: Any, settle: Callable[[], None]) -> None:
+    """充值缴费: a tenant found by phone, the amount typed (nothing is booked)."""
+    first = page.results_model.row_at(0) if page.results_model.rowCount() else None
+    if first is not None and first.tenant_phone:
+        page.search_edit.setText(first.tenant_phone[:7])
+        settle()
+        page._choose_current()
+        page.amount_edit.setText("200")
+
+
+def _stage_rooms(page: Any, settle: Callable[[], None]) -> None:
+    """房间/账户: the first floor of the second building, an account with its ledger."""
+    from PySide6.QtCore import Qt
+
+    root = page.tree.topLevelItem(0)
+    if root is not None and root.childCount() > 1:
+        building = root.child(1).data(0, Qt.ItemDataRole.UserRole)[0]
+        page.select_place(building, 1)
+        settle()
+        page.table.selectRow(2)
+
+
+# what a page shows in its picture beyond its first view (page key → staging)
+STAGING: dict[str, Callable[[Any, Callable[[], None]], None]] = {
+    "cashier": _stage_cashier,
+    "rooms": _stage_rooms,
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", help="demo database (built in a temporary folder if missing)")
@@ -172,8 +203,12 @@ def main() -> int:
         for spec in window.specs:
             if args.page and spec.key not in args.page:
                 continue
-            window.open_page(spec.key)
+            page = window.open_page(spec.key)
             _settle(app, tasks)
+            staging = STAGING.get(spec.key)
+            if staging is not None:
+                staging(page, lambda: _settle(app, tasks))
+                _settle(app, tasks)
             target = out / f"{spec.key}.png"
             window.grab().save(str(target))
             print(f"wrote {target}")

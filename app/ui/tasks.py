@@ -52,6 +52,8 @@ class TaskRunner:
         def finished(f: Future[Any]) -> None:
             def on_gui() -> None:
                 self.pending -= 1
+                if f.cancelled():  # cancelled at shutdown: nobody waits for it any more
+                    return
                 exc = f.exception()
                 if exc is not None:
                     if on_error is not None:

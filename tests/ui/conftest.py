@@ -1,4 +1,5 @@
-"""UI test isolation: QSettings go to a temporary directory, never the user's configuration."""
+"""UI test isolation: window and column layouts (QSettings) go to a temporary folder, never the
+user's, so one test's saved layout cannot change what the next one sees."""
 
 from __future__ import annotations
 
@@ -10,7 +11,5 @@ from PySide6.QtCore import QSettings
 
 @pytest.fixture(autouse=True)
 def _isolated_qsettings(tmp_path: Path) -> None:
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
-    )
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))

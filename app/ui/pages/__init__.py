@@ -6,6 +6,7 @@ permission again on every call.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,46 +24,45 @@ class PageSpec:
     permission: str | None = None
 
 
-def _overview(ctx: PageContext) -> Page:
-    from app.ui.pages.overview import OverviewPage
-
-    return OverviewPage(ctx)
-
-
-def _alarms(ctx: PageContext) -> Page:
-    from app.ui.pages.alarms import AlarmsPage
-
-    return AlarmsPage(ctx)
-
-
-def _rooms(ctx: PageContext) -> Page:
-    from app.ui.pages.rooms import RoomsPage
-
-    return RoomsPage(ctx)
-
-
 def _nav(marked: object) -> str:
     """A navigation title marked for lupdate with QT_TRANSLATE_NOOP; translated when shown."""
     return str(marked)
+
+
+def _lazy(module: str, cls: str, **kwargs: object) -> Callable[[PageContext], Page]:
+    """A factory that imports the page's module only when the main window builds it."""
+
+    def factory(ctx: PageContext) -> Page:
+        page_class = getattr(importlib.import_module(f"app.ui.pages.{module}"), cls)
+        page: Page = page_class(ctx, **kwargs)
+        return page
+
+    return factory
 
 
 PAGES: list[PageSpec] = [
     PageSpec(
         "overview",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Overview")),
-        _overview,
+        _lazy("overview", "OverviewPage"),
         Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "cashier",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Top-up & payment")),
+        _lazy("cashier", "CashierPage"),
+        Perm.TOP_UP,
     ),
     PageSpec(
         "rooms",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Rooms & accounts")),
-        _rooms,
+        _lazy("rooms", "RoomsPage"),
         Perm.ACCOUNT_VIEW,
     ),
     PageSpec(
         "alarms",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Alarms")),
-        _alarms,
+        _lazy("alarms", "AlarmsPage"),
         Perm.ACCOUNT_VIEW,
     ),
 ]

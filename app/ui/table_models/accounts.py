@@ -50,6 +50,14 @@ class AccountTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self.endResetModel()
 
+    def replace(self, account: AccountSummary) -> None:
+        """Show fresher figures of an account already in the table (after a booking)."""
+        for row, a in enumerate(self._rows):
+            if a.account_no == account.account_no:
+                self._rows[row] = account
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                return
+
     def row_at(self, row: int) -> AccountSummary:
         return self._rows[row]
 
