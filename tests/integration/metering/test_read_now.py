@@ -1,0 +1,52 @@
+"""Read now (MON-2): a durable ``read`` command that the collector's command runner executes
+against the meter (simulator), storing and settling the reading like a routine read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from app.comms.engine import CommsEngine
+from app.comms.simulator import Simulator
+from app.comms.simulator.meters import ConstantCurve
+from app.services import Services
+from app.services.collector import Collector
+from tests.fixtures.control import top_up
+from tests.fixtures.metering import add_metering
+from tests.fixtures.simulator import free_port, sim_site
+from tests.fixtures.site import ADMIN, build_small_site
+
+START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
+
+
+def test_read_now_is_run_by_the_collector_and_stored(services: Services) -> None:
+    build_small_site(services)
+    port = free_port()
+    m = add_metering(services, port=port)
+    for room in m.elec:
+        top_up(services, room, 10_000, f"open-{room}")
+    with Simulator(sim_site(m, port), turnaround_ms=1, speed=60.0, start_time=START) as sim:
+        for address in m.addresses.values():
+            sim.meter(address).curve = ConstantCurve(START, Decimal("100.00"), Decimal(600))
+        engine = CommsEngine(name="test-read-now")
+        collector = Collector(services.db, engine=engine, clock=sim.clock.now)
+        try:
+            with collector:
+                elec, water = m.elec["A-1-01"], m.water["A-1-01"]
+                ids = services.control.request(ADMIN, [elec, water], "read", "现场核对读数")
+                assert len(ids) == 2
+                # asking again while the first is on its way does not queue a second read
+                assert services.control.request(ADMIN, [elec], "read", "再读一次") == []
+                report = collector.run_commands(sim.clock.now())
+                assert report.confirmed == 2, report
+        finally:
+            engine.stop()
+    progress = services.monitoring.command_progress(ADMIN, [elec, water])
+    assert {p.state for p in progress.values()} == {"confirmed"}
+    rows = {r.point_id: r for r in services.monitoring.points(ADMIN, "electricity")}
+    assert rows[elec].last_value is not None and rows[elec].last_value >= Decimal("100.00")
+    assert rows[elec].last_read_at is not None
+    water_row = {r.point_id: r for r in services.monitoring.points(ADMIN, "water")}[water]
+    assert water_row.last_value is not None
+    # a read does not touch the switch state
+    assert rows[elec].relay_state == "closed" and rows[elec].trip_cause is None
