@@ -29,6 +29,30 @@ def _rooms(ctx: PageContext) -> Page:
     return RoomsPage(ctx)
 
 
+def _elec_monitor(ctx: PageContext) -> Page:
+    from app.ui.pages.monitoring import MonitoringPage
+
+    return MonitoringPage(ctx, "electricity")
+
+
+def _water_monitor(ctx: PageContext) -> Page:
+    from app.ui.pages.monitoring import MonitoringPage
+
+    return MonitoringPage(ctx, "water")
+
+
+def _devices(ctx: PageContext) -> Page:
+    from app.ui.pages.devices import DevicesPage
+
+    return DevicesPage(ctx)
+
+
+def _parameters(ctx: PageContext) -> Page:
+    from app.ui.pages.parameters import ParametersPage
+
+    return ParametersPage(ctx)
+
+
 def _nav(marked: object) -> str:
     """A navigation title marked for lupdate with QT_TRANSLATE_NOOP; translated when shown."""
     return str(marked)
@@ -40,6 +64,30 @@ PAGES: list[PageSpec] = [
         _nav(QT_TRANSLATE_NOOP("Navigation", "Rooms & accounts")),
         _rooms,
         Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "elec_monitor",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Electricity meters")),
+        _elec_monitor,
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "water_monitor",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Water meters")),
+        _water_monitor,
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "devices",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Gateways & meters")),
+        _devices,
+        Perm.DEVICE_MANAGE,
+    ),
+    PageSpec(
+        "parameters",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Parameters")),
+        _parameters,
+        Perm.DEVICE_MANAGE,
     ),
 ]
 
