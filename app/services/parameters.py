@@ -187,6 +187,17 @@ class ParameterService:
             uow.commit()
             return ApplyResult(queued, skipped)
 
+    def parameter_fields(self) -> dict[str, tuple[str, ...]]:
+        """The downloadable parameters and their value fields (DL/T 645-2007 profile), in the
+        profile's order: what a template editor offers."""
+        profile = resolve_profile("dlt645-2007-single-phase")
+        out: dict[str, tuple[str, ...]] = {}
+        for name, spec in profile.parameters.items():
+            item = spec.item
+            if item is not None:
+                out[name] = tuple(f.name for f in item.fields)
+        return out
+
     def templates(self, actor: Actor) -> list[TemplateVersion]:
         """Every version of every template, newest version first within a code."""
         actor.require(Perm.DEVICE_MANAGE)

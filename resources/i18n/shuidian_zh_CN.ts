@@ -77,6 +77,751 @@
     </message>
   </context>
   <context>
+    <name>ApplyDialog</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="341" />
+      <source>Apply template {0}</source>
+      <translation>下发模板 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="344" />
+      <source>Filter by room or meter address</source>
+      <translation>按房间号或表地址筛选</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="354" />
+      <source>Download</source>
+      <translation>下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="355" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>BusDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="136" />
+      <source>Edit bus</source>
+      <translation>编辑总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="136" />
+      <source>Add bus</source>
+      <translation>添加总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="143" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="151" />
+      <source>Even</source>
+      <translation>偶校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="152" />
+      <source>None</source>
+      <translation>无校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="153" />
+      <source>Odd</source>
+      <translation>奇校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="171" />
+      <source>Bus number (1–6)</source>
+      <translation>总线号（1～6）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="172" />
+      <source>TCP port</source>
+      <translation>TCP 端口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="173" />
+      <source>Baud rate</source>
+      <translation>波特率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="174" />
+      <source>Parity</source>
+      <translation>校验位</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="175" />
+      <source>Stop bits</source>
+      <translation>停止位</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="176" />
+      <source>Response timeout</source>
+      <translation>应答超时</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="177" />
+      <source>Retries</source>
+      <translation>重试次数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="178" />
+      <source>Inter-frame gap</source>
+      <translation>帧间隔</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeviceDialogs</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="53" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="54" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeviceErrors</name>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="52" />
+      <source>The code is required (at most 32 characters).</source>
+      <translation>编号必填，最多 32 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="55" />
+      <source>The code {0} is already used.</source>
+      <translation>编号 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="58" />
+      <source>The name is required.</source>
+      <translation>名称必填。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="61" />
+      <source>Unknown connection type {0}.</source>
+      <translation>未知的连接方式 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="64" />
+      <source>A TCP gateway needs its host address.</source>
+      <translation>TCP 网关需要填写主机地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="67" />
+      <source>A 4G DTU needs its registration id.</source>
+      <translation>4G DTU 需要填写注册码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="70" />
+      <source>The DTU registration id {0} is already used.</source>
+      <translation>DTU 注册码 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="73" />
+      <source>A serial gateway needs its port, e.g. serial:///dev/ttyUSB0.</source>
+      <translation>串口网关需要填写串口，例如 serial:///dev/ttyUSB0 或 serial://COM3。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="76" />
+      <source>The bus number must be 1 to 6 (got {0}).</source>
+      <translation>总线号必须为 1～6（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="79" />
+      <source>This gateway already has bus {0}.</source>
+      <translation>该网关已有 {0} 号总线。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="82" />
+      <source>A bus of a TCP gateway needs its TCP port.</source>
+      <translation>TCP 网关的总线需要填写 TCP 端口。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="85" />
+      <source>The TCP port must be 1 to 65535 (got {0}).</source>
+      <translation>TCP 端口必须为 1～65535（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="88" />
+      <source>TCP port {0} of this host is already used by another bus.</source>
+      <translation>该主机的 TCP 端口 {0} 已被另一条总线使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="91" />
+      <source>Baud rate {0} is not supported.</source>
+      <translation>不支持波特率 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="94" />
+      <source>Parity must be even, none or odd.</source>
+      <translation>校验位必须为偶校验、无校验或奇校验。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="97" />
+      <source>Stop bits must be 1 or 2.</source>
+      <translation>停止位必须为 1 或 2。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="100" />
+      <source>The response timeout must be 100 to 30000 ms (got {0}).</source>
+      <translation>应答超时必须为 100～30000 毫秒（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="103" />
+      <source>Retries must be 0 to 5 (got {0}).</source>
+      <translation>重试次数必须为 0～5（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="106" />
+      <source>The inter-frame gap must be 0 to 2000 ms (got {0}).</source>
+      <translation>帧间隔必须为 0～2000 毫秒（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="109" />
+      <source>The meter address must be exactly {0} digits (got “{1}”).</source>
+      <translation>表地址必须是 {0} 位数字（填写的是“{1}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="112" />
+      <source>A Modbus unit id must be 1 to 247 (got “{0}”).</source>
+      <translation>Modbus 从站地址必须为 1～247（填写的是“{0}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="115" />
+      <source>Meter address {0} is already on this bus.</source>
+      <translation>表地址 {0} 在该总线上已存在。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="118" />
+      <source>Unknown meter kind {0}.</source>
+      <translation>未知的表具类型 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="121" />
+      <source>Unknown protocol {0}.</source>
+      <translation>未知的通讯规约 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="124" />
+      <source>Water meters speak CJ/T 188 and electricity meters DL/T 645 (or Modbus).</source>
+      <translation>水表使用 CJ/T 188 规约，电表使用 DL/T 645（或 Modbus）规约。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="128" />
+      <source>The CT multiplier must be 1 to 10000 (got {0}).</source>
+      <translation>倍率必须为 1～10000（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="131" />
+      <source>This meter kind has 1 to {0} circuits (got {1}).</source>
+      <translation>该类表具的回路数为 1～{0}（填写的是 {1}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="134" />
+      <source>Circuits cannot be fewer than the {0} already in use.</source>
+      <translation>回路数不能少于已使用的 {0} 路。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="137" />
+      <source>Meter {0} is retired.</source>
+      <translation>表 {0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="140" />
+      <source>There is no room {0}.</source>
+      <translation>没有房间 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="143" />
+      <source>There is no tariff {0}.</source>
+      <translation>没有电价/水价方案 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="146" />
+      <source>Tariff {0} is for another utility.</source>
+      <translation>价格方案 {0} 不属于该类表具。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="149" />
+      <source>The gateway still has {0} meter(s) in service; retire or move them.</source>
+      <translation>该网关下仍有 {0} 块在用的表，请先停用或迁移。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="152" />
+      <source>Please give a reason.</source>
+      <translation>请填写原因。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="155" />
+      <source>A 4G DTU connects to the collector; see its online state and the frame log.</source>
+      <translation>4G DTU 由采集服务接入，请查看其在线状态和报文记录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="164" />
+      <source>The setting is not valid: {0}</source>
+      <translation>设置无效：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DevicesPage</name>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="185" />
+      <source>Add gateway</source>
+      <translation>添加网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="186" />
+      <source>Add bus</source>
+      <translation>添加总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="187" />
+      <source>Add meter</source>
+      <translation>添加表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="188" />
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="189" />
+      <source>Retire</source>
+      <translation>停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="190" />
+      <source>Test connection</source>
+      <translation>测试连接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="191" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <source>Show retired</source>
+      <translation>显示已停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>Details</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="216" />
+      <location filename="../../app/ui/pages/devices.py" line="593" />
+      <source>Start frame log</source>
+      <translation>开始记录报文</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="218" />
+      <source>Clear</source>
+      <translation>清空</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <source>Frame log (every bus of this program)</source>
+      <translation>通讯报文（本程序的全部总线）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="302" />
+      <source>Bus {0}</source>
+      <translation>{0} 号总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="305" />
+      <source>{0} meter(s)</source>
+      <translation>{0} 块表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="371" />
+      <source>Retired</source>
+      <translation>已停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="373" />
+      <source>In service</source>
+      <translation>在用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="374" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="374" />
+      <source>Offline</source>
+      <translation>离线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="378" />
+      <source>TCP {0}</source>
+      <translation>TCP {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <source>4G DTU {0}</source>
+      <translation>4G DTU {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="382" />
+      <source>Serial {0}</source>
+      <translation>串口 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <source>even</source>
+      <translation>偶</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <source>odd</source>
+      <translation>奇</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="387" />
+      <source>port {0}, </source>
+      <translation>端口 {0}，</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
+      <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <source>Single-phase</source>
+      <translation>单相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="395" />
+      <source>Three-phase</source>
+      <translation>三相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="396" />
+      <source>Multi-circuit</source>
+      <translation>多路电能模块</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="397" />
+      <source>Cold water</source>
+      <translation>冷水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="398" />
+      <source>Hot water</source>
+      <translation>热水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="406" />
+      <source>, CT ×{0}</source>
+      <translation>，倍率 ×{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="410" />
+      <source>no room</source>
+      <translation>未分配</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="411" />
+      <source>no tariff</source>
+      <translation>未设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <source> · keep power</source>
+      <translation> · 保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="413" />
+      <source>circuit {0} · room {1} · tariff {2}</source>
+      <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="443" />
+      <source>Saved.</source>
+      <translation>已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="509" />
+      <source>Retire meter</source>
+      <translation>停用表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="510" />
+      <source>Retire meter {0} and its points? Its history is kept. Why?</source>
+      <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="520" />
+      <source>Retire gateway</source>
+      <translation>停用网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="521" />
+      <source>Retire gateway {0}? Why?</source>
+      <translation>停用网关 {0}？请填写原因：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="531" />
+      <source>Retired.</source>
+      <translation>已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="541" />
+      <source>Testing gateway {0}…</source>
+      <translation>正在测试网关 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="557" />
+      <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
+      <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="562" />
+      <source>Bus {0}: no meter to ask.</source>
+      <translation>{0} 号总线：没有可测试的表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="565" />
+      <source>Bus {0}: no answer from meter {1} ({2}).</source>
+      <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="570" />
+      <source>The gateway has no bus.</source>
+      <translation>该网关没有总线。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="572" />
+      <source>Gateway {0}: connection works.</source>
+      <translation>网关 {0}：连接正常。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="574" />
+      <source>Gateway {0}: connection failed.</source>
+      <translation>网关 {0}：连接失败。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="588" />
+      <source>Stop frame log</source>
+      <translation>停止记录报文</translation>
+    </message>
+  </context>
+  <context>
+    <name>DownloadTableModel</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="151" />
+      <source>Point</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="152" />
+      <source>Room</source>
+      <translation>房间号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="153" />
+      <source>Meter address</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="154" />
+      <source>Template</source>
+      <translation>模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="155" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="156" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="157" />
+      <source>Finished</source>
+      <translation>完成时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="158" />
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="161" />
+      <source>Waiting</source>
+      <translation>等待下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="162" />
+      <source>Downloading</source>
+      <translation>下发中</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="163" />
+      <source>Confirmed by read-back</source>
+      <translation>已回读确认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="164" />
+      <source>Failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="165" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>FrameLogTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="28" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="29" />
+      <source>Direction</source>
+      <translation>方向</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="30" />
+      <source>Bus</source>
+      <translation>总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="31" />
+      <source>Meter</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="32" />
+      <source>Frame (hex)</source>
+      <translation>报文（十六进制）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="35" />
+      <source>Sent</source>
+      <translation>发送</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="36" />
+      <source>Received</source>
+      <translation>接收</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="37" />
+      <source>Late answer</source>
+      <translation>迟到应答</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="38" />
+      <source>Damaged</source>
+      <translation>报文损坏</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="39" />
+      <source>Other meter</source>
+      <translation>其他表应答</translation>
+    </message>
+  </context>
+  <context>
+    <name>GatewayDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="85" />
+      <source>Edit gateway</source>
+      <translation>编辑网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="85" />
+      <source>Add gateway</source>
+      <translation>添加网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="91" />
+      <source>TCP client (transparent serial server)</source>
+      <translation>TCP 客户端（透传串口服务器）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="92" />
+      <source>4G DTU (connects to this PC)</source>
+      <translation>4G DTU（主动连接本机）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="93" />
+      <source>Serial port on this PC</source>
+      <translation>本机串口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="104" />
+      <source>Code</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="105" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="106" />
+      <source>Location</source>
+      <translation>安装位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="107" />
+      <source>Connection</source>
+      <translation>连接方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="108" />
+      <source>Host address</source>
+      <translation>主机地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="109" />
+      <source>DTU registration id</source>
+      <translation>DTU 注册码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="110" />
+      <source>Serial port</source>
+      <translation>串口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="111" />
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+  </context>
+  <context>
     <name>LoginDialog</name>
     <message>
       <location filename="../../app/ui/dialogs/login.py" line="42" />
@@ -263,6 +1008,89 @@ Version {0}</source>
       <location filename="../../app/ui/messages.py" line="102" />
       <source>The operation failed: {0}</source>
       <translation>操作失败：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="196" />
+      <source>Edit meter</source>
+      <translation>编辑表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="196" />
+      <source>Add meter</source>
+      <translation>添加表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="200" />
+      <source>Single-phase electricity meter</source>
+      <translation>单相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="201" />
+      <source>Three-phase electricity meter</source>
+      <translation>三相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="202" />
+      <source>Multi-circuit energy module</source>
+      <translation>多路电能模块</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="203" />
+      <source>Cold water meter</source>
+      <translation>冷水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="204" />
+      <source>Hot water meter</source>
+      <translation>热水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="216" />
+      <source>12 digits (DL/T 645), 14 (CJ/T 188), 1–247</source>
+      <translation>12 位数字（DL/T 645）、14 位（CJ/T 188）或 1～247（Modbus）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="223" />
+      <source>Has a relay or valve</source>
+      <translation>带通断开关（继电器/阀门）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="225" />
+      <source>Time-of-use registers</source>
+      <translation>分时计量（尖峰平谷）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="231" />
+      <source>Meter kind</source>
+      <translation>表具类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="232" />
+      <source>Protocol</source>
+      <translation>通讯规约</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="233" />
+      <source>Address</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="234" />
+      <source>CT multiplier</source>
+      <translation>倍率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="235" />
+      <source>Circuits</source>
+      <translation>回路数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="238" />
+      <source>Notes</source>
+      <translation>备注</translation>
     </message>
   </context>
   <context>
@@ -455,156 +1283,156 @@ Version {0}</source>
   <context>
     <name>MonitoringPage</name>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="103" />
-      <location filename="../../app/ui/pages/monitoring.py" line="229" />
+      <location filename="../../app/ui/pages/monitoring.py" line="104" />
+      <location filename="../../app/ui/pages/monitoring.py" line="230" />
       <source>All buildings</source>
       <translation>全部楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="106" />
+      <location filename="../../app/ui/pages/monitoring.py" line="107" />
       <source>All states</source>
       <translation>全部状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="107" />
+      <location filename="../../app/ui/pages/monitoring.py" line="108" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="108" />
+      <location filename="../../app/ui/pages/monitoring.py" line="109" />
       <source>Offline or never read</source>
       <translation>离线或未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="109" />
+      <location filename="../../app/ui/pages/monitoring.py" line="110" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="109" />
+      <location filename="../../app/ui/pages/monitoring.py" line="110" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="111" />
+      <location filename="../../app/ui/pages/monitoring.py" line="112" />
       <source>Command in progress</source>
       <translation>命令执行中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="112" />
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
       <source>Command failed</source>
       <translation>命令失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="117" />
+      <location filename="../../app/ui/pages/monitoring.py" line="118" />
       <source>Search room, name or meter address</source>
       <translation>搜索房间号、名称或表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="119" />
+      <location filename="../../app/ui/pages/monitoring.py" line="120" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="121" />
-      <location filename="../../app/ui/pages/monitoring.py" line="317" />
+      <location filename="../../app/ui/pages/monitoring.py" line="122" />
+      <location filename="../../app/ui/pages/monitoring.py" line="318" />
       <source>Read now</source>
       <translation>立即抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="122" />
-      <location filename="../../app/ui/pages/monitoring.py" line="320" />
+      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <location filename="../../app/ui/pages/monitoring.py" line="321" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="122" />
-      <location filename="../../app/ui/pages/monitoring.py" line="320" />
+      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <location filename="../../app/ui/pages/monitoring.py" line="321" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
-      <location filename="../../app/ui/pages/monitoring.py" line="324" />
+      <location filename="../../app/ui/pages/monitoring.py" line="124" />
+      <location filename="../../app/ui/pages/monitoring.py" line="325" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
-      <location filename="../../app/ui/pages/monitoring.py" line="324" />
+      <location filename="../../app/ui/pages/monitoring.py" line="124" />
+      <location filename="../../app/ui/pages/monitoring.py" line="325" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="124" />
-      <location filename="../../app/ui/pages/monitoring.py" line="362" />
+      <location filename="../../app/ui/pages/monitoring.py" line="125" />
+      <location filename="../../app/ui/pages/monitoring.py" line="363" />
       <source>Keep power on</source>
       <translation>设置保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="362" />
+      <location filename="../../app/ui/pages/monitoring.py" line="126" />
+      <location filename="../../app/ui/pages/monitoring.py" line="363" />
       <source>Keep power off</source>
       <translation>取消保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="169" />
+      <location filename="../../app/ui/pages/monitoring.py" line="170" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="171" />
+      <location filename="../../app/ui/pages/monitoring.py" line="172" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="210" />
+      <location filename="../../app/ui/pages/monitoring.py" line="211" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="256" />
+      <location filename="../../app/ui/pages/monitoring.py" line="257" />
       <source>{0} points · {1} online · {2} offline · {3} cut</source>
       <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="305" />
+      <location filename="../../app/ui/pages/monitoring.py" line="306" />
       <source>You do not have permission to control meters.</source>
       <translation>您没有控制表具的权限。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="335" />
+      <location filename="../../app/ui/pages/monitoring.py" line="336" />
       <source>None of the selected points has a switch.</source>
       <translation>所选计量点都没有通断开关。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="338" />
-      <location filename="../../app/ui/pages/monitoring.py" line="364" />
+      <location filename="../../app/ui/pages/monitoring.py" line="339" />
+      <location filename="../../app/ui/pages/monitoring.py" line="365" />
       <source>{0} on {1} point(s). Why?</source>
       <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="343" />
+      <location filename="../../app/ui/pages/monitoring.py" line="344" />
       <source>Sending…</source>
       <translation>正在提交…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="352" />
+      <location filename="../../app/ui/pages/monitoring.py" line="353" />
       <source>{0} command(s) queued.</source>
       <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="354" />
+      <location filename="../../app/ui/pages/monitoring.py" line="355" />
       <source>The same command is already on its way.</source>
       <translation>相同的命令正在执行中。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="376" />
+      <location filename="../../app/ui/pages/monitoring.py" line="377" />
       <source>Keep power changed on {0} point(s).</source>
       <translation>已更改 {0} 个计量点的保电设置。</translation>
     </message>
@@ -635,6 +1463,195 @@ Version {0}</source>
       <location filename="../../app/ui/pages/__init__.py" line="88" />
       <source>Parameters</source>
       <translation>参数管理</translation>
+    </message>
+  </context>
+  <context>
+    <name>Parameters</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="52" />
+      <source>Overload power limit</source>
+      <translation>过载断电功率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="53" />
+      <source>Power limits per time window</source>
+      <translation>分时限流</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="54" />
+      <source>Scheduled on/off</source>
+      <translation>定时通断</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="55" />
+      <source>Malicious load recognition</source>
+      <translation>恶性负载识别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="56" />
+      <source>Auto-recover after trip</source>
+      <translation>跳电自动恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="57" />
+      <source>Temperature trip limit</source>
+      <translation>温度断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="58" />
+      <source>Local prepaid alarm</source>
+      <translation>本地预付费报警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="61" />
+      <source>Power limit (kW)</source>
+      <translation>功率上限（kW）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="62" />
+      <source>Start (hhmm)</source>
+      <translation>开始时间（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="63" />
+      <source>End (hhmm)</source>
+      <translation>结束时间（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="64" />
+      <source>Off from (hhmm)</source>
+      <translation>断电开始（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="65" />
+      <source>Off until (hhmm)</source>
+      <translation>断电结束（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="66" />
+      <source>Weekdays (bits Mon…Sun, holidays)</source>
+      <translation>星期（位：周一…周日、节假日）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="67" />
+      <source>Power threshold (kW)</source>
+      <translation>功率阈值（kW）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="68" />
+      <source>Lowest power factor</source>
+      <translation>最低功率因数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="69" />
+      <source>Detection time (s)</source>
+      <translation>识别时间（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="70" />
+      <source>Recover after (s)</source>
+      <translation>恢复延时（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="71" />
+      <source>Lock after trips</source>
+      <translation>跳闸锁定次数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="72" />
+      <source>Temperature limit (°C)</source>
+      <translation>温度上限（℃）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="73" />
+      <source>Alarm balance (yuan)</source>
+      <translation>报警金额（元）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="90" />
+      <source>Window {0} · </source>
+      <translation>时段 {0} · </translation>
+    </message>
+  </context>
+  <context>
+    <name>ParametersPage</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="403" />
+      <source>New template</source>
+      <translation>新建模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="404" />
+      <source>New version</source>
+      <translation>新版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="405" />
+      <source>Apply to points…</source>
+      <translation>下发到计量点…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="406" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="419" />
+      <source>Download status per meter</source>
+      <translation>各表下发状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="484" />
+      <source>Download status per meter: {0} confirmed · {1} on the way · {2} failed</source>
+      <translation>各表下发状态：已确认 {0} · 进行中 {1} · 失败 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="528" />
+      <source>Template {0} version {1} saved.</source>
+      <translation>模板 {0} 第 {1} 版已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="579" />
+      <source>{0} meter(s) queued for download.</source>
+      <translation>已为 {0} 块表排队下发。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="581" />
+      <source>{0} skipped: {1}</source>
+      <translation>跳过 {0} 个：{1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>PointDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="273" />
+      <source>Measurement point {0}</source>
+      <translation>计量点 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="276" />
+      <source>Room code, e.g. A-1-01 (empty: none)</source>
+      <translation>房间号，例如 A-1-01（留空：不分配）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="278" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="284" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="285" />
+      <source>Tariff</source>
+      <translation>价格方案</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="286" />
+      <source>Name</source>
+      <translation>名称</translation>
     </message>
   </context>
   <context>
@@ -671,6 +1688,102 @@ Version {0}</source>
       <location filename="../../app/ui/pages/rooms.py" line="64" />
       <source>{0} accounts · total balance {1} · {2} low · {3} in arrears</source>
       <translation>共 {0} 户 · 余额合计 {1} · 余额不足 {2} 户 · 欠费 {3} 户</translation>
+    </message>
+  </context>
+  <context>
+    <name>TemplateDialog</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="239" />
+      <source>New version of {0}</source>
+      <translation>模板 {0} 的新版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="241" />
+      <source>New parameter template</source>
+      <translation>新建参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="250" />
+      <source>Parameter</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="250" />
+      <source>Field</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="250" />
+      <source>Value</source>
+      <translation>取值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="276" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="277" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="281" />
+      <source>Code</source>
+      <translation>模板编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="282" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="283" />
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="286" />
+      <source>Fill every field of the parameters to download:</source>
+      <translation>要下发的参数，请填写其全部项目：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="313" />
+      <source>{0}: fill in {1}.</source>
+      <translation>{0}：请填写{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="319" />
+      <source>Fill in at least one parameter.</source>
+      <translation>请至少填写一个参数。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TemplateTableModel</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="105" />
+      <source>Code</source>
+      <translation>模板编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="106" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="107" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="108" />
+      <source>Parameters</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="109" />
+      <source>Created</source>
+      <translation>创建时间</translation>
     </message>
   </context>
 </TS>

@@ -153,17 +153,18 @@ def test_read_now_and_keep_power_from_the_water_page(desk: Desk, qtbot: QtBot) -
         lambda: _cell(page, "B-1-02", MonitorTableModel.COMMAND) == "抄读：已确认",
         timeout=10_000,
     )
-    qtbot.waitUntil(
-        lambda: _cell(page, "B-1-02", MonitorTableModel.VALUE) != "", timeout=10_000
-    )
+    qtbot.waitUntil(lambda: _cell(page, "B-1-02", MonitorTableModel.VALUE) != "", timeout=10_000)
     # the simulated meters live on 2 November (control frames carry a validity time)
     assert _cell(page, "B-1-02", MonitorTableModel.READ_AT).startswith("2026-11-0")
     # cancelling the reason dialog sends nothing
     page.ask_reason = lambda title, question: None
     qtbot.mouseClick(page.trip_button, _left())
-    assert desk.services.monitoring.command_progress(ADMIN, [desk.m.water["B-1-02"]])[
-        desk.m.water["B-1-02"]
-    ].kind == "read"
+    assert (
+        desk.services.monitoring.command_progress(ADMIN, [desk.m.water["B-1-02"]])[
+            desk.m.water["B-1-02"]
+        ].kind
+        == "read"
+    )
 
 
 def test_keep_power_and_filters(desk: Desk, qtbot: QtBot) -> None:
