@@ -20,9 +20,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="demo database (built in a temporary folder if missing)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument(
+        "--pages", nargs="*", help="page keys to capture (default: every page), e.g. devices"
+    )
     args = parser.parse_args()
-
-    from PySide6.QtWidgets import QApplication
 
     from app.cli.desktop import ensure_demo_database
     from app.services import Services
@@ -41,20 +42,38 @@ def main() -> int:
     window = MainWindow(services, Actor.system("admin"), tasks, db_label="演示数据库 demo.db")
     window.resize(1280, 800)
     window.show()
-    deadline = 200
-    while window.rooms_page.model.rowCount() == 0 and deadline:
-        app.processEvents()
-        QApplication.instance().thread().msleep(50)  # type: ignore[union-attr]
-        deadline -= 1
-    app.processEvents()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "rooms.png"
-    window.grab().save(str(target))
-    print(f"wrote {target}")
+    keys = args.pages or [spec.key for spec in window.specs]
+    for key in keys:
+        window.open_page(key)
+        _settle(app, tasks)
+        target = out / f"{key}.png"
+        window.grab().save(str(target))
+        print(f"wrote {target}")
     tasks.shutdown()
     services.db.dispose()
     return 0
+
+
+def _settle(app: object, tasks: object, timeout_s: float = 20.0) -> None:
+    """Let the page load: pump events until no background operation is pending for a moment."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + timeout_s
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if getattr(tasks, "pending", 0) == 0:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 0.5:
+                break
+        else:
+            quiet_since = None
+        time.sleep(0.02)
+    QCoreApplication.processEvents()
 
 
 if __name__ == "__main__":

@@ -644,7 +644,7 @@ class DeviceService:
                 .join(Meter, Meter.bus_id == Bus.id)
                 .where(Bus.gateway_id == gateway_id, Meter.status == "active")
                 .order_by(Bus.number, Meter.address)
-            ).tuples():
+            ):
                 if bus_number in first:
                     continue
                 first[bus_number] = MeterTarget(

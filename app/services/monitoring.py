@@ -55,6 +55,7 @@ class CommandProgress:
 class MonitorPoint:
     point_id: int
     point_code: str
+    point_name: str
     utility: str
     building_id: int | None
     building_name: str
@@ -171,6 +172,7 @@ class MonitoringService:
                     MeasurementPoint.code,
                     MeasurementPoint.utility,
                     Room.building_id,
+                    MeasurementPoint.name,
                     Building.name,
                     Floor.number,
                     Room.code,
@@ -224,6 +226,7 @@ class MonitoringService:
                         Room.name.ilike(like),
                         Meter.address.ilike(like),
                         MeasurementPoint.code.ilike(like),
+                        MeasurementPoint.name.ilike(like),
                     )
                 )
             rows = s.execute(q).all()
@@ -232,26 +235,27 @@ class MonitoringService:
             MonitorPoint(
                 point_id=r[0],
                 point_code=r[1],
+                point_name=r[4] or "",
                 utility=r[2],
                 building_id=r[3],
-                building_name=r[4] or "",
-                floor=r[5],
-                room_code=r[6] or "",
-                room_name=r[7] or "",
-                meter_id=r[8],
-                meter_address=r[9],
-                protocol=r[10],
-                gateway_code=r[11],
-                bus_number=r[12],
-                has_switch=bool(r[13]),
-                last_value=r[14],
-                last_read_at=_aware(r[15]),
-                relay_state=r[16],
-                trip_cause=r[17],
-                tripped_at=_aware(r[18]),
-                keep_power=bool(r[19]),
-                billing_hold=bool(r[20]),
-                online=online_state(r[15], r[21], now, interval),
+                building_name=r[5] or "",
+                floor=r[6],
+                room_code=r[7] or "",
+                room_name=r[8] or "",
+                meter_id=r[9],
+                meter_address=r[10],
+                protocol=r[11],
+                gateway_code=r[12],
+                bus_number=r[13],
+                has_switch=bool(r[14]),
+                last_value=r[15],
+                last_read_at=_aware(r[16]),
+                relay_state=r[17],
+                trip_cause=r[18],
+                tripped_at=_aware(r[19]),
+                keep_power=bool(r[20]),
+                billing_hold=bool(r[21]),
+                online=online_state(r[16], r[22], now, interval),
                 last_command=commands.get(r[0]),
             )
             for r in rows

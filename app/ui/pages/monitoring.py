@@ -63,7 +63,8 @@ class MonitorFilterProxy(QSortFilterProxyModel):
         if self.state != "all" and not _matches_state(p, model.command_of(p.point_id), self.state):
             return False
         if self.needle:
-            hay = f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code}".lower()
+            hay = f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code} {p.point_name}"
+            hay = hay.lower()
             if self.needle not in hay:
                 return False
         return True
@@ -148,16 +149,17 @@ class MonitoringPage(Page):
         self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in (
             (MonitorTableModel.ROOM, 80),
-            (MonitorTableModel.NAME, 120),
-            (MonitorTableModel.BUILDING, 70),
+            (MonitorTableModel.NAME, 130),
+            (MonitorTableModel.BUILDING, 120),
             (MonitorTableModel.ADDRESS, 120),
-            (MonitorTableModel.VALUE, 120),
-            (MonitorTableModel.READ_AT, 130),
+            (MonitorTableModel.VALUE, 115),
+            (MonitorTableModel.READ_AT, 125),
             (MonitorTableModel.SWITCH, 70),
             (MonitorTableModel.CAUSE, 70),
             (MonitorTableModel.KEEP, 50),

@@ -165,9 +165,9 @@ class MonitorTableModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.ROOM:
-                return p.room_code
+                return p.room_code or p.point_code  # a public meter has no room
             if col == self.NAME:
-                return p.room_name
+                return p.room_name or p.point_name
             if col == self.BUILDING:
                 return p.building_name
             if col == self.ADDRESS:
@@ -190,8 +190,8 @@ class MonitorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:  # sort key
             c = self._commands.get(p.point_id)
             return (
-                p.room_code,
-                p.room_name,
+                p.room_code or p.point_code,
+                p.room_name or p.point_name,
                 p.building_name,
                 p.meter_address,
                 int(p.last_value * 10000) if p.last_value is not None else -1,
