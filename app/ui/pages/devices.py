@@ -318,8 +318,8 @@ class DevicesPage(Page):
         if self._select_after_load is not None:
             self.select(*self._select_after_load)
             self._select_after_load = None
-        elif self.tree.currentItem() is None and self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        elif self.tree.currentItem() is None and (top := self.tree.topLevelItem(0)) is not None:
+            self.tree.setCurrentItem(top)
         self._update_actions()
 
     def _item(
