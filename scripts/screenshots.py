@@ -33,6 +33,11 @@ def main() -> int:
     from app.ui.tasks import TaskRunner
 
     tmp = tempfile.mkdtemp()
+    # remembered column widths and window geometry of this PC must not change the pictures
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
     db_path = Path(args.db) if args.db else Path(tmp) / "demo.db"
     url = ensure_demo_database(db_path, fresh=False)
     app = create_application()

@@ -132,6 +132,12 @@
       <translation>奇校验</translation>
     </message>
     <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="162" />
+      <location filename="../../app/ui/dialogs/devices.py" line="169" />
+      <source> ms</source>
+      <translation> 毫秒</translation>
+    </message>
+    <message>
       <location filename="../../app/ui/dialogs/devices.py" line="171" />
       <source>Bus number (1–6)</source>
       <translation>总线号（1～6）</translation>
@@ -427,7 +433,7 @@
     </message>
     <message>
       <location filename="../../app/ui/pages/devices.py" line="216" />
-      <location filename="../../app/ui/pages/devices.py" line="593" />
+      <location filename="../../app/ui/pages/devices.py" line="598" />
       <source>Start frame log</source>
       <translation>开始记录报文</translation>
     </message>
@@ -452,182 +458,182 @@
       <translation>{0} 块表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="371" />
+      <location filename="../../app/ui/pages/devices.py" line="376" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="373" />
+      <location filename="../../app/ui/pages/devices.py" line="378" />
       <source>In service</source>
       <translation>在用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="374" />
+      <location filename="../../app/ui/pages/devices.py" line="379" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="374" />
+      <location filename="../../app/ui/pages/devices.py" line="379" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="378" />
+      <location filename="../../app/ui/pages/devices.py" line="383" />
       <source>TCP {0}</source>
       <translation>TCP {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="385" />
       <source>4G DTU {0}</source>
       <translation>4G DTU {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="382" />
+      <location filename="../../app/ui/pages/devices.py" line="387" />
       <source>Serial {0}</source>
       <translation>串口 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="391" />
       <source>even</source>
       <translation>偶</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="391" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="391" />
       <source>odd</source>
       <translation>奇</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="387" />
+      <location filename="../../app/ui/pages/devices.py" line="392" />
       <source>port {0}, </source>
       <translation>端口 {0}，</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <location filename="../../app/ui/pages/devices.py" line="393" />
       <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
       <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <location filename="../../app/ui/pages/devices.py" line="399" />
       <source>Single-phase</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="395" />
+      <location filename="../../app/ui/pages/devices.py" line="400" />
       <source>Three-phase</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="396" />
+      <location filename="../../app/ui/pages/devices.py" line="401" />
       <source>Multi-circuit</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="397" />
+      <location filename="../../app/ui/pages/devices.py" line="402" />
       <source>Cold water</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="398" />
+      <location filename="../../app/ui/pages/devices.py" line="403" />
       <source>Hot water</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="406" />
+      <location filename="../../app/ui/pages/devices.py" line="411" />
       <source>, CT ×{0}</source>
       <translation>，倍率 ×{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="410" />
+      <location filename="../../app/ui/pages/devices.py" line="415" />
       <source>no room</source>
       <translation>未分配</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="411" />
+      <location filename="../../app/ui/pages/devices.py" line="416" />
       <source>no tariff</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <location filename="../../app/ui/pages/devices.py" line="417" />
       <source> · keep power</source>
       <translation> · 保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="413" />
+      <location filename="../../app/ui/pages/devices.py" line="418" />
       <source>circuit {0} · room {1} · tariff {2}</source>
       <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="443" />
+      <location filename="../../app/ui/pages/devices.py" line="448" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="509" />
+      <location filename="../../app/ui/pages/devices.py" line="514" />
       <source>Retire meter</source>
       <translation>停用表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="510" />
+      <location filename="../../app/ui/pages/devices.py" line="515" />
       <source>Retire meter {0} and its points? Its history is kept. Why?</source>
       <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="520" />
+      <location filename="../../app/ui/pages/devices.py" line="525" />
       <source>Retire gateway</source>
       <translation>停用网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="521" />
+      <location filename="../../app/ui/pages/devices.py" line="526" />
       <source>Retire gateway {0}? Why?</source>
       <translation>停用网关 {0}？请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="531" />
+      <location filename="../../app/ui/pages/devices.py" line="536" />
       <source>Retired.</source>
       <translation>已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="541" />
+      <location filename="../../app/ui/pages/devices.py" line="546" />
       <source>Testing gateway {0}…</source>
       <translation>正在测试网关 {0}…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="557" />
+      <location filename="../../app/ui/pages/devices.py" line="562" />
       <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
       <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="562" />
+      <location filename="../../app/ui/pages/devices.py" line="567" />
       <source>Bus {0}: no meter to ask.</source>
       <translation>{0} 号总线：没有可测试的表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="565" />
+      <location filename="../../app/ui/pages/devices.py" line="570" />
       <source>Bus {0}: no answer from meter {1} ({2}).</source>
       <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="570" />
+      <location filename="../../app/ui/pages/devices.py" line="575" />
       <source>The gateway has no bus.</source>
       <translation>该网关没有总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="572" />
+      <location filename="../../app/ui/pages/devices.py" line="577" />
       <source>Gateway {0}: connection works.</source>
       <translation>网关 {0}：连接正常。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="574" />
+      <location filename="../../app/ui/pages/devices.py" line="579" />
       <source>Gateway {0}: connection failed.</source>
       <translation>网关 {0}：连接失败。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="588" />
+      <location filename="../../app/ui/pages/devices.py" line="593" />
       <source>Stop frame log</source>
       <translation>停止记录报文</translation>
     </message>
@@ -1023,72 +1029,72 @@ Version {0}</source>
       <translation>添加表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="200" />
+      <location filename="../../app/ui/dialogs/devices.py" line="201" />
       <source>Single-phase electricity meter</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="201" />
+      <location filename="../../app/ui/dialogs/devices.py" line="202" />
       <source>Three-phase electricity meter</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="202" />
+      <location filename="../../app/ui/dialogs/devices.py" line="203" />
       <source>Multi-circuit energy module</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="203" />
+      <location filename="../../app/ui/dialogs/devices.py" line="204" />
       <source>Cold water meter</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="204" />
+      <location filename="../../app/ui/dialogs/devices.py" line="205" />
       <source>Hot water meter</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="216" />
+      <location filename="../../app/ui/dialogs/devices.py" line="217" />
       <source>12 digits (DL/T 645), 14 (CJ/T 188), 1–247</source>
-      <translation>12 位数字（DL/T 645）、14 位（CJ/T 188）或 1～247（Modbus）</translation>
+      <translation>DL/T 645 为 12 位，CJ/T 188 为 14 位，Modbus 为 1～247</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="223" />
+      <location filename="../../app/ui/dialogs/devices.py" line="224" />
       <source>Has a relay or valve</source>
       <translation>带通断开关（继电器/阀门）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="225" />
+      <location filename="../../app/ui/dialogs/devices.py" line="226" />
       <source>Time-of-use registers</source>
       <translation>分时计量（尖峰平谷）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="231" />
+      <location filename="../../app/ui/dialogs/devices.py" line="232" />
       <source>Meter kind</source>
       <translation>表具类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="232" />
+      <location filename="../../app/ui/dialogs/devices.py" line="233" />
       <source>Protocol</source>
       <translation>通讯规约</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="233" />
+      <location filename="../../app/ui/dialogs/devices.py" line="234" />
       <source>Address</source>
       <translation>表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="234" />
+      <location filename="../../app/ui/dialogs/devices.py" line="235" />
       <source>CT multiplier</source>
       <translation>倍率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="235" />
+      <location filename="../../app/ui/dialogs/devices.py" line="236" />
       <source>Circuits</source>
       <translation>回路数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="238" />
+      <location filename="../../app/ui/dialogs/devices.py" line="239" />
       <source>Notes</source>
       <translation>备注</translation>
     </message>
@@ -1283,156 +1289,156 @@ Version {0}</source>
   <context>
     <name>MonitoringPage</name>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="104" />
-      <location filename="../../app/ui/pages/monitoring.py" line="230" />
+      <location filename="../../app/ui/pages/monitoring.py" line="105" />
+      <location filename="../../app/ui/pages/monitoring.py" line="232" />
       <source>All buildings</source>
       <translation>全部楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="107" />
+      <location filename="../../app/ui/pages/monitoring.py" line="108" />
       <source>All states</source>
       <translation>全部状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="108" />
+      <location filename="../../app/ui/pages/monitoring.py" line="109" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="109" />
+      <location filename="../../app/ui/pages/monitoring.py" line="110" />
       <source>Offline or never read</source>
       <translation>离线或未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="111" />
+      <location filename="../../app/ui/pages/monitoring.py" line="112" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="112" />
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
       <source>Command in progress</source>
       <translation>命令执行中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
       <source>Command failed</source>
       <translation>命令失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="118" />
+      <location filename="../../app/ui/pages/monitoring.py" line="119" />
       <source>Search room, name or meter address</source>
       <translation>搜索房间号、名称或表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="120" />
+      <location filename="../../app/ui/pages/monitoring.py" line="121" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="122" />
-      <location filename="../../app/ui/pages/monitoring.py" line="318" />
+      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <location filename="../../app/ui/pages/monitoring.py" line="320" />
       <source>Read now</source>
       <translation>立即抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
-      <location filename="../../app/ui/pages/monitoring.py" line="321" />
+      <location filename="../../app/ui/pages/monitoring.py" line="124" />
+      <location filename="../../app/ui/pages/monitoring.py" line="323" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
-      <location filename="../../app/ui/pages/monitoring.py" line="321" />
+      <location filename="../../app/ui/pages/monitoring.py" line="124" />
+      <location filename="../../app/ui/pages/monitoring.py" line="323" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="124" />
-      <location filename="../../app/ui/pages/monitoring.py" line="325" />
+      <location filename="../../app/ui/pages/monitoring.py" line="125" />
+      <location filename="../../app/ui/pages/monitoring.py" line="327" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="124" />
-      <location filename="../../app/ui/pages/monitoring.py" line="325" />
+      <location filename="../../app/ui/pages/monitoring.py" line="125" />
+      <location filename="../../app/ui/pages/monitoring.py" line="327" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="363" />
+      <location filename="../../app/ui/pages/monitoring.py" line="126" />
+      <location filename="../../app/ui/pages/monitoring.py" line="365" />
       <source>Keep power on</source>
       <translation>设置保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="363" />
+      <location filename="../../app/ui/pages/monitoring.py" line="127" />
+      <location filename="../../app/ui/pages/monitoring.py" line="365" />
       <source>Keep power off</source>
       <translation>取消保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="170" />
+      <location filename="../../app/ui/pages/monitoring.py" line="172" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="172" />
+      <location filename="../../app/ui/pages/monitoring.py" line="174" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="211" />
+      <location filename="../../app/ui/pages/monitoring.py" line="213" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="257" />
+      <location filename="../../app/ui/pages/monitoring.py" line="259" />
       <source>{0} points · {1} online · {2} offline · {3} cut</source>
       <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="306" />
+      <location filename="../../app/ui/pages/monitoring.py" line="308" />
       <source>You do not have permission to control meters.</source>
       <translation>您没有控制表具的权限。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <location filename="../../app/ui/pages/monitoring.py" line="338" />
       <source>None of the selected points has a switch.</source>
       <translation>所选计量点都没有通断开关。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="339" />
-      <location filename="../../app/ui/pages/monitoring.py" line="365" />
+      <location filename="../../app/ui/pages/monitoring.py" line="341" />
+      <location filename="../../app/ui/pages/monitoring.py" line="367" />
       <source>{0} on {1} point(s). Why?</source>
       <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="344" />
+      <location filename="../../app/ui/pages/monitoring.py" line="346" />
       <source>Sending…</source>
       <translation>正在提交…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="353" />
+      <location filename="../../app/ui/pages/monitoring.py" line="355" />
       <source>{0} command(s) queued.</source>
       <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="355" />
+      <location filename="../../app/ui/pages/monitoring.py" line="357" />
       <source>The same command is already on its way.</source>
       <translation>相同的命令正在执行中。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="377" />
+      <location filename="../../app/ui/pages/monitoring.py" line="379" />
       <source>Keep power changed on {0} point(s).</source>
       <translation>已更改 {0} 个计量点的保电设置。</translation>
     </message>
@@ -1624,32 +1630,32 @@ Version {0}</source>
   <context>
     <name>PointDialog</name>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="273" />
+      <location filename="../../app/ui/dialogs/devices.py" line="274" />
       <source>Measurement point {0}</source>
       <translation>计量点 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="276" />
+      <location filename="../../app/ui/dialogs/devices.py" line="277" />
       <source>Room code, e.g. A-1-01 (empty: none)</source>
       <translation>房间号，例如 A-1-01（留空：不分配）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="278" />
+      <location filename="../../app/ui/dialogs/devices.py" line="279" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="284" />
+      <location filename="../../app/ui/dialogs/devices.py" line="285" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="285" />
+      <location filename="../../app/ui/dialogs/devices.py" line="286" />
       <source>Tariff</source>
       <translation>价格方案</translation>
     </message>
     <message>
-      <location filename="../../app/ui/dialogs/devices.py" line="286" />
+      <location filename="../../app/ui/dialogs/devices.py" line="287" />
       <source>Name</source>
       <translation>名称</translation>
     </message>

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -53,6 +53,8 @@ class Desk:
 def desk(tmp_path: Path) -> Iterator[Desk]:
     app = create_application()
     install_translation(app, "zh_CN")
+    # remembered column widths go to this test's folder, not the PC's settings
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     db = Database(f"sqlite:///{tmp_path / 'ui.db'}")
     db.upgrade()
     services = Services(db)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from app.comms.engine import CommsEngine
@@ -56,6 +57,8 @@ class Desk:
 def desk(tmp_path: Path) -> Iterator[Desk]:
     app = create_application()
     install_translation(app, "zh_CN")
+    # remembered column widths go to this test's folder, not the PC's settings
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     db = Database(f"sqlite:///{tmp_path / 'ui.db'}")
     db.upgrade()
     services = Services(db)
@@ -94,7 +97,7 @@ def _rooms(page: MonitoringPage) -> list[str]:
 
 def test_trip_from_the_page_reaches_confirmed(desk: Desk, qtbot: QtBot) -> None:
     page = desk.page(qtbot, "electricity")
-    assert page.model.headerData(MonitorTableModel.SWITCH, _horizontal()) == "通断状态"
+    assert page.model.headerData(MonitorTableModel.SWITCH, Qt.Orientation.Horizontal) == "通断状态"
     assert _cell(page, "A-1-01", MonitorTableModel.SWITCH) == "通电"
     assert _cell(page, "A-1-01", MonitorTableModel.ONLINE) == "未抄读"
     assert page.trip_button.text() == "拉闸"
@@ -103,7 +106,7 @@ def test_trip_from_the_page_reaches_confirmed(desk: Desk, qtbot: QtBot) -> None:
     assert page.trip_button.isEnabled()
     asked: list[str] = []
     page.ask_reason = lambda title, question: asked.append(question) or "配合线路检修"
-    qtbot.mouseClick(page.trip_button, _left())
+    qtbot.mouseClick(page.trip_button, Qt.MouseButton.LeftButton)
     assert asked == ["拉闸：共 1 个计量点。请填写原因："]
     qtbot.waitUntil(
         lambda: _cell(page, "A-1-01", MonitorTableModel.COMMAND) == "拉闸：等待执行",
@@ -143,7 +146,7 @@ def test_read_now_and_keep_power_from_the_water_page(desk: Desk, qtbot: QtBot) -
     assert _cell(page, "B-1-02", MonitorTableModel.SWITCH) == "开阀"
     page.select_rooms({"B-1-02"})
     page.ask_reason = lambda title, question: "核对读数"
-    qtbot.mouseClick(page.read_button, _left())
+    qtbot.mouseClick(page.read_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: _cell(page, "B-1-02", MonitorTableModel.COMMAND) == "抄读：等待执行",
         timeout=10_000,
@@ -158,7 +161,7 @@ def test_read_now_and_keep_power_from_the_water_page(desk: Desk, qtbot: QtBot) -
     assert _cell(page, "B-1-02", MonitorTableModel.READ_AT).startswith("2026-11-0")
     # cancelling the reason dialog sends nothing
     page.ask_reason = lambda title, question: None
-    qtbot.mouseClick(page.trip_button, _left())
+    qtbot.mouseClick(page.trip_button, Qt.MouseButton.LeftButton)
     assert (
         desk.services.monitoring.command_progress(ADMIN, [desk.m.water["B-1-02"]])[
             desk.m.water["B-1-02"]
@@ -171,7 +174,7 @@ def test_keep_power_and_filters(desk: Desk, qtbot: QtBot) -> None:
     page = desk.page(qtbot, "electricity")
     page.select_rooms({"A-1-03"})
     page.ask_reason = lambda title, question: "消防水泵"
-    qtbot.mouseClick(page.keep_on_button, _left())
+    qtbot.mouseClick(page.keep_on_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _cell(page, "A-1-03", MonitorTableModel.KEEP) == "是", timeout=10_000)
     page.state_combo.setCurrentIndex(page.state_combo.findData("keep_power"))
     assert _rooms(page) == ["A-1-03"]
@@ -190,15 +193,3 @@ def test_actions_need_the_control_permission(desk: Desk, qtbot: QtBot) -> None:
     assert page.selected_point_ids() == [desk.m.elec["A-1-01"]]
     assert not any(b.isEnabled() for b in page.action_buttons)
     assert "没有" in page.trip_button.toolTip()
-
-
-def _horizontal():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    return Qt.Orientation.Horizontal
-
-
-def _left():  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    return Qt.MouseButton.LeftButton

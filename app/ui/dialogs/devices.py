@@ -159,14 +159,14 @@ class BusDialog(_EditorDialog):
         self.stop_spin.setValue(bus.stop_bits if bus else 1)
         self.timeout_spin = QSpinBox()
         self.timeout_spin.setRange(0, 99999)
-        self.timeout_spin.setSuffix(" ms")
+        self.timeout_spin.setSuffix(self.tr(" ms"))
         self.timeout_spin.setValue(bus.timeout_ms if bus else 1500)
         self.retries_spin = QSpinBox()
         self.retries_spin.setRange(0, 99)
         self.retries_spin.setValue(bus.retries if bus else 2)
         self.gap_spin = QSpinBox()
         self.gap_spin.setRange(0, 99999)
-        self.gap_spin.setSuffix(" ms")
+        self.gap_spin.setSuffix(self.tr(" ms"))
         self.gap_spin.setValue(bus.frame_gap_ms if bus else 50)
         self.form.addRow(self.tr("Bus number (1–6)"), self.number_spin)
         self.form.addRow(self.tr("TCP port"), self.port_spin)
@@ -194,6 +194,7 @@ class BusDialog(_EditorDialog):
 class MeterDialog(_EditorDialog):
     def __init__(self, parent: QWidget | None, bus_id: int, meter: MeterRow | None = None) -> None:
         super().__init__(self.tr("Edit meter") if meter else self.tr("Add meter"), parent)
+        self.setMinimumWidth(540)
         self.bus_id = bus_id
         self.kind_combo = QComboBox()
         for key, label in (

@@ -313,6 +313,10 @@ class DevicesPage(Page):
             key = self._key_of(it)
             if (first and key[0] in ("gateway",)) or key in expanded:
                 it.setExpanded(True)
+        top = self.tree.topLevelItem(0)
+        first_bus = top.child(0) if top is not None and top.childCount() else None
+        if first and first_bus is not None:
+            first_bus.setExpanded(True)  # show the whole chain once: bus → meters
             if key == current:
                 self.tree.setCurrentItem(it)
         if self._select_after_load is not None:
