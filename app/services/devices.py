@@ -749,7 +749,7 @@ class FrameLog(logging.Handler):
         self._rows: deque[FrameRow] = deque()
         self._mutex = threading.Lock()
         self._attached = False
-        self._saved_level = logging.NOTSET
+        self._saved: tuple[int, bool] = (logging.NOTSET, True)
 
     def emit(self, record: logging.LogRecord) -> None:
         trace = getattr(record, "trace", None)
@@ -770,12 +770,15 @@ class FrameLog(logging.Handler):
                 self._rows.popleft()
 
     def start(self) -> None:
+        """Listen to the trace logger. If nobody asked for frame tracing before, the frames
+        seen now go only to this log, not to the log file (a busy site sends thousands)."""
         if self._attached:
             return
         trace_logger = logging.getLogger("app.comms.trace")
-        self._saved_level = trace_logger.level
+        self._saved = (trace_logger.level, trace_logger.propagate)
         if not trace_logger.isEnabledFor(logging.DEBUG):
             trace_logger.setLevel(logging.DEBUG)
+            trace_logger.propagate = False
         trace_logger.addHandler(self)
         self._attached = True
 
@@ -784,7 +787,8 @@ class FrameLog(logging.Handler):
             return
         trace_logger = logging.getLogger("app.comms.trace")
         trace_logger.removeHandler(self)
-        trace_logger.setLevel(self._saved_level)
+        trace_logger.setLevel(self._saved[0])
+        trace_logger.propagate = self._saved[1]
         self._attached = False
 
     @property

@@ -127,3 +127,27 @@ def test_connection_test_of_a_dead_gateway_is_bounded(services: Services) -> Non
     assert time.monotonic() - started < 10
     assert not result.ok
     assert result.buses[0].detail
+
+
+def test_frame_log_leaves_the_trace_logger_as_it_found_it() -> None:
+    import logging
+
+    trace = logging.getLogger("app.comms.trace")
+    before = (trace.level, trace.propagate)
+    log = frame_log(capacity=2)
+    log.start()
+    assert trace.isEnabledFor(logging.DEBUG) and not trace.propagate  # not into the log file
+    for n in range(3):
+        trace.debug("frame %s", n, extra={"trace": _record(n)})
+    trace.debug("no record attached")  # ignored
+    log.stop()
+    assert (trace.level, trace.propagate) == before
+    assert [f.hex for f in log.drain()] == ["01", "02"]  # bounded: the oldest went first
+
+
+def _record(n: int) -> object:
+    from datetime import UTC, datetime
+
+    from app.comms.channel import TraceRecord
+
+    return TraceRecord("tx", bytes([n]), "tcp://x:1", 1, "G1", "000000000001", datetime.now(UTC))
