@@ -54,6 +54,7 @@ from app.services.unit_of_work import Database
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+LIVE_ITEMS = ("voltage", "current", "power")
 TOU_KEYS = {
     "t1_energy_kwh": "t1",
     "t2_energy_kwh": "t2",
@@ -375,16 +376,34 @@ class Collector:
         return future.result(self.read_timeout_s)
 
     def _read_now(self, job: CommandJob) -> ExecResult:
-        """A read-now command (MON-2): read the point's meter at command priority, then store
-        and settle the reading in one transaction like a routine read."""
+        """A read-now command (MON-2): read the point's meter at command priority (and the live
+        values a DL/T 645 meter offers: voltage, current, power — DEV-5), then store and settle
+        the reading in one transaction like a routine read."""
         targets = meter_targets(self.db, point_ids=[job.point_id])
         if not targets:
             raise NotExecuted("计量点已停用，无法抄读")
         target = targets[0]
-        values, fault = self.engine.call(
+        ref = target.ref()
+
+        async def run(channel: BusChannel) -> tuple[dict[str, object], bool, dict[str, str]]:
+            values, fault = await read_target(channel, target)
+            live: dict[str, str] = {}
+            if target.protocol.startswith("dlt645"):
+                for item in LIVE_ITEMS:
+                    try:
+                        found = await meter_ops.read(channel, ref, item)
+                    except Exception as exc:  # not every meter offers every item
+                        logger.debug("live %s of %s: %s", item, target.address, exc)
+                        continue
+                    live.update(
+                        {k: str(v) for k, v in found.items() if isinstance(v, Decimal | int)}
+                    )
+            return values, fault, live
+
+        values, fault, live = self.engine.call(
             target.gateway_code,
             target.bus_number,
-            _reader(target),
+            run,
             priority=Priority.COMMAND,
             address=target.address,
             label="read-now",
@@ -396,7 +415,9 @@ class Collector:
             self._check_tripped(uow.session, [read], {target.point_id: target})
             uow.commit()
         total = values.get("total")
-        return ExecResult("confirmed", "read", total if isinstance(total, Decimal) else None)
+        return ExecResult(
+            "confirmed", "read", total if isinstance(total, Decimal) else None, live=live
+        )
 
     def run_commands(self, now: datetime | None = None) -> RunReport:
         return self.runner.run_due(now or self.clock())

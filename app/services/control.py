@@ -483,6 +483,7 @@ class ExecResult:
     outcome: str  # confirmed | already (found in the target state, nothing sent)
     state: str  # the switch state read back
     register: Decimal | None = None  # main register right after the switch (for CTL-4 checks)
+    live: dict[str, str] | None = None  # live values of a read-now (DEV-5), kept on the command
 
 
 # how the runner reaches meters: (job) -> ExecResult, or raises NotExecuted / a comms error
@@ -744,11 +745,15 @@ class CommandRunner:
         target = TARGET_STATE.get(job.kind)
         with self.db.uow() as uow:
             s = uow.session
-            done = s.execute(
-                update(Command)
-                .where(self._mine(job))
-                .values(state="confirmed", finished_at=now, lease_until=None, result="已确认")
-            )
+            confirmed: dict[str, object] = {
+                "state": "confirmed",
+                "finished_at": now,
+                "lease_until": None,
+                "result": "已确认",
+            }
+            if result.live is not None:
+                confirmed["payload"] = {**job.payload, "live": result.live}
+            done = s.execute(update(Command).where(self._mine(job)).values(**confirmed))
             if not getattr(done, "rowcount", 0):
                 logger.warning("command %s was taken over; its outcome is not recorded", job.id)
                 return False

@@ -10,7 +10,7 @@ and the newest command per point in one grouped query.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -77,6 +77,9 @@ class MonitorPoint:
     billing_hold: bool
     online: str  # online | offline | never
     last_command: CommandProgress | None
+    # live values of the newest read-now (DEV-5), e.g. {"voltage_v": "220.1", "power_kw": …}
+    live: dict[str, str] = field(default_factory=dict)
+    live_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,35 @@ def _latest_commands(session: Any, point_ids: Sequence[int]) -> dict[int, Comman
             out[int(row[1])] = CommandProgress(
                 int(row[0]), int(row[1]), row[2], row[3], row[4], row[5], row[6]
             )
+    return out
+
+
+def _latest_live(
+    session: Any, point_ids: Sequence[int]
+) -> dict[int, tuple[dict[str, str], datetime | None]]:
+    """Live values kept by the newest confirmed read-now of each point."""
+    out: dict[int, tuple[dict[str, str], datetime | None]] = {}
+    ids = list(point_ids)
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        newest = (
+            select(func.max(Command.id).label("id"))
+            .where(
+                Command.point_id.in_(chunk),
+                Command.kind == "read",
+                Command.state == "confirmed",
+            )
+            .group_by(Command.point_id)
+            .subquery()
+        )
+        for pid, payload, finished in session.execute(
+            select(Command.point_id, Command.payload, Command.finished_at).join(
+                newest, newest.c.id == Command.id
+            )
+        ):
+            live = (payload or {}).get("live")
+            if isinstance(live, dict) and live:
+                out[int(pid)] = ({str(k): str(v) for k, v in live.items()}, _aware(finished))
     return out
 
 
@@ -231,6 +263,7 @@ class MonitoringService:
                 )
             rows = s.execute(q).all()
             commands = _latest_commands(s, [r[0] for r in rows])
+            live = _latest_live(s, [r[0] for r in rows])
         return [
             MonitorPoint(
                 point_id=r[0],
@@ -257,6 +290,8 @@ class MonitoringService:
                 billing_hold=bool(r[21]),
                 online=online_state(r[16], r[22], now, interval),
                 last_command=commands.get(r[0]),
+                live=live.get(r[0], ({}, None))[0],
+                live_at=live.get(r[0], ({}, None))[1],
             )
             for r in rows
         ]

@@ -433,7 +433,7 @@
     </message>
     <message>
       <location filename="../../app/ui/pages/devices.py" line="216" />
-      <location filename="../../app/ui/pages/devices.py" line="598" />
+      <location filename="../../app/ui/pages/devices.py" line="599" />
       <source>Start frame log</source>
       <translation>开始记录报文</translation>
     </message>
@@ -458,182 +458,182 @@
       <translation>{0} 块表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="376" />
+      <location filename="../../app/ui/pages/devices.py" line="377" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="378" />
+      <location filename="../../app/ui/pages/devices.py" line="379" />
       <source>In service</source>
       <translation>在用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <location filename="../../app/ui/pages/devices.py" line="380" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <location filename="../../app/ui/pages/devices.py" line="380" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="383" />
+      <location filename="../../app/ui/pages/devices.py" line="384" />
       <source>TCP {0}</source>
       <translation>TCP {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="385" />
+      <location filename="../../app/ui/pages/devices.py" line="386" />
       <source>4G DTU {0}</source>
       <translation>4G DTU {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="387" />
+      <location filename="../../app/ui/pages/devices.py" line="388" />
       <source>Serial {0}</source>
       <translation>串口 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="391" />
+      <location filename="../../app/ui/pages/devices.py" line="392" />
       <source>even</source>
       <translation>偶</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="391" />
+      <location filename="../../app/ui/pages/devices.py" line="392" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="391" />
+      <location filename="../../app/ui/pages/devices.py" line="392" />
       <source>odd</source>
       <translation>奇</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="393" />
       <source>port {0}, </source>
       <translation>端口 {0}，</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="393" />
+      <location filename="../../app/ui/pages/devices.py" line="394" />
       <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
       <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="399" />
+      <location filename="../../app/ui/pages/devices.py" line="400" />
       <source>Single-phase</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="400" />
+      <location filename="../../app/ui/pages/devices.py" line="401" />
       <source>Three-phase</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="401" />
+      <location filename="../../app/ui/pages/devices.py" line="402" />
       <source>Multi-circuit</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="402" />
+      <location filename="../../app/ui/pages/devices.py" line="403" />
       <source>Cold water</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="403" />
+      <location filename="../../app/ui/pages/devices.py" line="404" />
       <source>Hot water</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="411" />
+      <location filename="../../app/ui/pages/devices.py" line="412" />
       <source>, CT ×{0}</source>
       <translation>，倍率 ×{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="415" />
+      <location filename="../../app/ui/pages/devices.py" line="416" />
       <source>no room</source>
       <translation>未分配</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="416" />
+      <location filename="../../app/ui/pages/devices.py" line="417" />
       <source>no tariff</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="417" />
+      <location filename="../../app/ui/pages/devices.py" line="418" />
       <source> · keep power</source>
       <translation> · 保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="418" />
+      <location filename="../../app/ui/pages/devices.py" line="419" />
       <source>circuit {0} · room {1} · tariff {2}</source>
       <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="448" />
+      <location filename="../../app/ui/pages/devices.py" line="449" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="514" />
+      <location filename="../../app/ui/pages/devices.py" line="515" />
       <source>Retire meter</source>
       <translation>停用表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="515" />
+      <location filename="../../app/ui/pages/devices.py" line="516" />
       <source>Retire meter {0} and its points? Its history is kept. Why?</source>
       <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="525" />
+      <location filename="../../app/ui/pages/devices.py" line="526" />
       <source>Retire gateway</source>
       <translation>停用网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="526" />
+      <location filename="../../app/ui/pages/devices.py" line="527" />
       <source>Retire gateway {0}? Why?</source>
       <translation>停用网关 {0}？请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="536" />
+      <location filename="../../app/ui/pages/devices.py" line="537" />
       <source>Retired.</source>
       <translation>已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="546" />
+      <location filename="../../app/ui/pages/devices.py" line="547" />
       <source>Testing gateway {0}…</source>
       <translation>正在测试网关 {0}…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="562" />
+      <location filename="../../app/ui/pages/devices.py" line="563" />
       <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
       <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="567" />
+      <location filename="../../app/ui/pages/devices.py" line="568" />
       <source>Bus {0}: no meter to ask.</source>
       <translation>{0} 号总线：没有可测试的表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="570" />
+      <location filename="../../app/ui/pages/devices.py" line="571" />
       <source>Bus {0}: no answer from meter {1} ({2}).</source>
       <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="575" />
+      <location filename="../../app/ui/pages/devices.py" line="576" />
       <source>The gateway has no bus.</source>
       <translation>该网关没有总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="577" />
+      <location filename="../../app/ui/pages/devices.py" line="578" />
       <source>Gateway {0}: connection works.</source>
       <translation>网关 {0}：连接正常。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="579" />
+      <location filename="../../app/ui/pages/devices.py" line="580" />
       <source>Gateway {0}: connection failed.</source>
       <translation>网关 {0}：连接失败。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="593" />
+      <location filename="../../app/ui/pages/devices.py" line="594" />
       <source>Stop frame log</source>
       <translation>停止记录报文</translation>
     </message>
@@ -1102,195 +1102,210 @@ Version {0}</source>
   <context>
     <name>MonitorTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="37" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="39" />
       <source>Room</source>
       <translation>房间号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="38" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="40" />
       <source>Room name</source>
       <translation>房间名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="39" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="41" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="40" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="42" />
       <source>Meter address</source>
       <translation>表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="41" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
       <source>Last reading</source>
       <translation>最近读数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="42" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
       <source>Read at</source>
       <translation>抄读时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
+      <source>Live values</source>
+      <translation>实时值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
       <source>Switch</source>
       <translation>通断状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
       <source>Trip cause</source>
       <translation>断电原因</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
       <source>Command</source>
       <translation>命令进度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
       <source>Supplying</source>
       <translation>通电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="51" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="52" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="58" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="55" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="56" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="61" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="62" />
       <source>Unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="56" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
       <source>Valve open</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="57" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="61" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
       <source>No switch</source>
       <translation>无开关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="63" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
       <source>Arrears</source>
       <translation>欠费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="67" />
       <source>Manual</source>
       <translation>人工</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="65" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
       <source>Protection</source>
       <translation>保护</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="69" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="70" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="73" />
       <source>Never read</source>
       <translation>未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="73" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="74" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="75" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="78" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="79" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
       <source>Read</source>
       <translation>抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="78" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
       <source>Parameters</source>
       <translation>参数下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
       <source>pending</source>
       <translation>等待执行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="82" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
       <source>sent</source>
       <translation>已下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="83" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="86" />
       <source>confirmed</source>
       <translation>已确认</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="87" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="87" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="135" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="138" />
       <source>{0}: {1}</source>
       <translation>{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="156" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="240" />
+      <source>PF {0}</source>
+      <translation>功率因数 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="168" />
       <source>Last reading ({0})</source>
       <translation>最近读数（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="236" />
+      <source>Read at {0}</source>
+      <translation>读取于 {0}</translation>
     </message>
   </context>
   <context>
     <name>MonitoringPage</name>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="105" />
-      <location filename="../../app/ui/pages/monitoring.py" line="232" />
+      <location filename="../../app/ui/pages/monitoring.py" line="233" />
       <source>All buildings</source>
       <translation>全部楼栋</translation>
     </message>
@@ -1346,99 +1361,99 @@ Version {0}</source>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="123" />
-      <location filename="../../app/ui/pages/monitoring.py" line="320" />
+      <location filename="../../app/ui/pages/monitoring.py" line="321" />
       <source>Read now</source>
       <translation>立即抄读</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="124" />
-      <location filename="../../app/ui/pages/monitoring.py" line="323" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="124" />
-      <location filename="../../app/ui/pages/monitoring.py" line="323" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="327" />
+      <location filename="../../app/ui/pages/monitoring.py" line="328" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="327" />
+      <location filename="../../app/ui/pages/monitoring.py" line="328" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="365" />
+      <location filename="../../app/ui/pages/monitoring.py" line="366" />
       <source>Keep power on</source>
       <translation>设置保电</translation>
     </message>
     <message>
       <location filename="../../app/ui/pages/monitoring.py" line="127" />
-      <location filename="../../app/ui/pages/monitoring.py" line="365" />
+      <location filename="../../app/ui/pages/monitoring.py" line="366" />
       <source>Keep power off</source>
       <translation>取消保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="172" />
+      <location filename="../../app/ui/pages/monitoring.py" line="173" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="174" />
+      <location filename="../../app/ui/pages/monitoring.py" line="175" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="213" />
+      <location filename="../../app/ui/pages/monitoring.py" line="214" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="259" />
+      <location filename="../../app/ui/pages/monitoring.py" line="260" />
       <source>{0} points · {1} online · {2} offline · {3} cut</source>
       <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="308" />
+      <location filename="../../app/ui/pages/monitoring.py" line="309" />
       <source>You do not have permission to control meters.</source>
       <translation>您没有控制表具的权限。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="338" />
+      <location filename="../../app/ui/pages/monitoring.py" line="339" />
       <source>None of the selected points has a switch.</source>
       <translation>所选计量点都没有通断开关。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="341" />
-      <location filename="../../app/ui/pages/monitoring.py" line="367" />
+      <location filename="../../app/ui/pages/monitoring.py" line="342" />
+      <location filename="../../app/ui/pages/monitoring.py" line="368" />
       <source>{0} on {1} point(s). Why?</source>
       <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="346" />
+      <location filename="../../app/ui/pages/monitoring.py" line="347" />
       <source>Sending…</source>
       <translation>正在提交…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="355" />
+      <location filename="../../app/ui/pages/monitoring.py" line="356" />
       <source>{0} command(s) queued.</source>
       <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="357" />
+      <location filename="../../app/ui/pages/monitoring.py" line="358" />
       <source>The same command is already on its way.</source>
       <translation>相同的命令正在执行中。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="379" />
+      <location filename="../../app/ui/pages/monitoring.py" line="380" />
       <source>Keep power changed on {0} point(s).</source>
       <translation>已更改 {0} 个计量点的保电设置。</translation>
     </message>

@@ -170,6 +170,25 @@ def test_read_now_and_keep_power_from_the_water_page(desk: Desk, qtbot: QtBot) -
     )
 
 
+def test_read_now_shows_live_values(desk: Desk, qtbot: QtBot) -> None:
+    page = desk.page(qtbot, "electricity")
+    assert page.model.headerData(MonitorTableModel.LIVE, Qt.Orientation.Horizontal) == "实时值"
+    assert _cell(page, "A-1-02", MonitorTableModel.LIVE) == ""
+    page.select_rooms({"A-1-02"})
+    page.ask_reason = lambda title, question: "查看负荷"
+    qtbot.mouseClick(page.read_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: _cell(page, "A-1-02", MonitorTableModel.COMMAND) == "抄读：等待执行",
+        timeout=10_000,
+    )
+    desk.collector.run_commands(desk.sim.clock.now())
+    qtbot.waitUntil(
+        lambda: _cell(page, "A-1-02", MonitorTableModel.LIVE).endswith(" kW"), timeout=10_000
+    )
+    live = _cell(page, "A-1-02", MonitorTableModel.LIVE)
+    assert " V · " in live and " A · " in live and live.endswith("0.6000 kW")
+
+
 def test_keep_power_and_filters(desk: Desk, qtbot: QtBot) -> None:
     page = desk.page(qtbot, "electricity")
     page.select_rooms({"A-1-03"})

@@ -154,16 +154,17 @@ class MonitoringPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in (
-            (MonitorTableModel.ROOM, 80),
-            (MonitorTableModel.NAME, 130),
-            (MonitorTableModel.BUILDING, 120),
-            (MonitorTableModel.ADDRESS, 120),
-            (MonitorTableModel.VALUE, 115),
-            (MonitorTableModel.READ_AT, 125),
-            (MonitorTableModel.SWITCH, 70),
-            (MonitorTableModel.CAUSE, 70),
-            (MonitorTableModel.KEEP, 50),
-            (MonitorTableModel.ONLINE, 60),
+            (MonitorTableModel.ROOM, 70),
+            (MonitorTableModel.NAME, 100),
+            (MonitorTableModel.BUILDING, 90),
+            (MonitorTableModel.ADDRESS, 110),
+            (MonitorTableModel.VALUE, 100),
+            (MonitorTableModel.READ_AT, 115),
+            (MonitorTableModel.LIVE, 190),
+            (MonitorTableModel.SWITCH, 60),
+            (MonitorTableModel.CAUSE, 60),
+            (MonitorTableModel.KEEP, 40),
+            (MonitorTableModel.ONLINE, 50),
         ):
             header.resizeSection(col, width)
         self.header_state = HeaderStateKeeper(self.table, f"{utility}_monitor")

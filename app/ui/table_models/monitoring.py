@@ -32,7 +32,9 @@ def local_time(value: datetime | None) -> str:
 
 
 class MonitorTableModel(QAbstractTableModel):
-    ROOM, NAME, BUILDING, ADDRESS, VALUE, READ_AT, SWITCH, CAUSE, KEEP, ONLINE, COMMAND = range(11)
+    ROOM, NAME, BUILDING, ADDRESS, VALUE, READ_AT, LIVE, SWITCH, CAUSE, KEEP, ONLINE, COMMAND = (
+        range(12)
+    )
     COLUMNS = (
         QT_TRANSLATE_NOOP("MonitorTableModel", "Room"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Room name"),
@@ -40,6 +42,7 @@ class MonitorTableModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("MonitorTableModel", "Meter address"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Last reading"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Read at"),
+        QT_TRANSLATE_NOOP("MonitorTableModel", "Live values"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Switch"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Trip cause"),
         QT_TRANSLATE_NOOP("MonitorTableModel", "Keep power"),
@@ -137,6 +140,15 @@ class MonitorTableModel(QAbstractTableModel):
         )
 
     @staticmethod
+    def live_text(p: MonitorPoint) -> str:
+        """Voltage, current and power of the newest read-now (power factor in the tooltip)."""
+        parts = []
+        for key, unit in (("voltage_v", "V"), ("current_a", "A"), ("power_kw", "kW")):
+            if key in p.live:
+                parts.append(f"{p.live[key]} {unit}")
+        return " · ".join(parts)
+
+    @staticmethod
     def value_text(value: Decimal | None) -> str:
         return "" if value is None else f"{value:.2f}"
 
@@ -176,6 +188,8 @@ class MonitorTableModel(QAbstractTableModel):
                 return self.value_text(p.last_value)
             if col == self.READ_AT:
                 return local_time(p.last_read_at)
+            if col == self.LIVE:
+                return self.live_text(p)
             if col == self.SWITCH:
                 return self.switch_text(p)
             if col == self.CAUSE:
@@ -196,6 +210,7 @@ class MonitorTableModel(QAbstractTableModel):
                 p.meter_address,
                 int(p.last_value * 10000) if p.last_value is not None else -1,
                 p.last_read_at.timestamp() if p.last_read_at else 0.0,
+                self.live_text(p),
                 p.relay_state or "",
                 p.trip_cause or "",
                 int(p.keep_power),
@@ -217,6 +232,15 @@ class MonitorTableModel(QAbstractTableModel):
                     return QBrush(QColor("#2e7d32"))
                 if c is not None and not c.final:
                     return QBrush(QColor("#ef6c00"))
+        if role == Qt.ItemDataRole.ToolTipRole and col == self.LIVE and p.live_at is not None:
+            tip = QCoreApplication.translate("MonitorTableModel", "Read at {0}").format(
+                local_time(p.live_at)
+            )
+            if "power_factor" in p.live:
+                tip += "\n" + QCoreApplication.translate("MonitorTableModel", "PF {0}").format(
+                    p.live["power_factor"]
+                )
+            return tip
         if role == Qt.ItemDataRole.ToolTipRole and col == self.COMMAND:
             c = self._commands.get(p.point_id)
             return c.result if c is not None and c.result else None

@@ -48,5 +48,9 @@ def test_read_now_is_run_by_the_collector_and_stored(services: Services) -> None
     assert rows[elec].last_read_at is not None
     water_row = {r.point_id: r for r in services.monitoring.points(ADMIN, "water")}[water]
     assert water_row.last_value is not None
+    # the live values the DL/T 645 meter offers come with it (DEV-5); a water meter has none
+    assert set(rows[elec].live) >= {"voltage_v", "current_a", "power_kw"}
+    assert Decimal(rows[elec].live["power_kw"]) == Decimal("0.6")  # the simulated 600 W load
+    assert rows[elec].live_at is not None and water_row.live == {}
     # a read does not touch the switch state
     assert rows[elec].relay_state == "closed" and rows[elec].trip_cause is None
