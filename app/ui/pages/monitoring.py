@@ -155,12 +155,12 @@ class MonitoringPage(Page):
         header.setStretchLastSection(True)
         for col, width in (
             (MonitorTableModel.ROOM, 70),
-            (MonitorTableModel.NAME, 100),
+            (MonitorTableModel.NAME, 95),
             (MonitorTableModel.BUILDING, 90),
-            (MonitorTableModel.ADDRESS, 110),
+            (MonitorTableModel.ADDRESS, 105),
             (MonitorTableModel.VALUE, 100),
             (MonitorTableModel.READ_AT, 115),
-            (MonitorTableModel.LIVE, 190),
+            (MonitorTableModel.LIVE, 170),
             (MonitorTableModel.SWITCH, 60),
             (MonitorTableModel.CAUSE, 60),
             (MonitorTableModel.KEEP, 40),
@@ -168,6 +168,8 @@ class MonitoringPage(Page):
         ):
             header.resizeSection(col, width)
         self.header_state = HeaderStateKeeper(self.table, f"{utility}_monitor")
+        # water meters offer no live values (CJ/T 188 reads volume and status only)
+        self.table.setColumnHidden(MonitorTableModel.LIVE, water)
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("Building")))
