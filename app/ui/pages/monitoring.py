@@ -35,6 +35,7 @@ from app.ui.table_models.monitoring import MonitorTableModel
 from app.ui.widgets.table_state import HeaderStateKeeper
 
 POLL_MS = 1000
+AUTO_REFRESH_MS = 60_000  # readings arrive each read cycle; the page follows while shown
 STATE_FILTERS = ("all", "online", "offline", "cut", "keep_power", "busy", "failed")
 
 
@@ -100,6 +101,7 @@ class MonitoringPage(Page):
         self._buildings: list[BuildingRef] = []
         self._watched: set[int] = set()  # points whose command is not final yet
         self._loading = False
+        self._reload_again = False
 
         self.building_combo = QComboBox()
         self.building_combo.addItem(self.tr("All buildings"), None)
@@ -192,6 +194,9 @@ class MonitoringPage(Page):
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
         self.poll_timer.timeout.connect(self._poll)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(AUTO_REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
 
         self.building_combo.currentIndexChanged.connect(self._apply_filters)
         self.state_combo.currentIndexChanged.connect(self._apply_filters)
@@ -211,8 +216,10 @@ class MonitoringPage(Page):
 
     def refresh(self) -> None:
         if self._loading:
+            self._reload_again = True  # what is on its way may predate a change just made
             return
         self._loading = True
+        self._reload_again = False
         self.summary_label.setText(self.tr("Loading…"))
         ctx, utility = self.ctx, self.utility
 
@@ -226,6 +233,8 @@ class MonitoringPage(Page):
 
     def _on_points_loaded(self, result: tuple[list[BuildingRef], list[MonitorPoint]]) -> None:
         self._loading = False
+        if self._reload_again:
+            self.refresh()
         buildings, rows = result
         if [b.id for b in buildings] != [b.id for b in self._buildings]:
             self._buildings = buildings
@@ -251,6 +260,7 @@ class MonitoringPage(Page):
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._loading = False
+        self._reload_again = False
         self.summary_label.setText("")
         self.show_message(describe(exc), error=True)
 
@@ -414,9 +424,11 @@ class MonitoringPage(Page):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.poll_timer.stop()
+        self.refresh_timer.stop()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.refresh_timer.start()
         if self._watched:
             self.poll_timer.start()

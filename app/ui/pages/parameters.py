@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import Perm
 from app.services.monitoring import MonitorPoint
 from app.services.parameters import ApplyResult, MeterDownload, TemplateVersion
 from app.ui.messages import describe
@@ -516,7 +517,8 @@ class ParametersPage(Page):
     def _update_actions(self, *_args: object) -> None:
         chosen = self.selected_template() is not None
         self.version_button.setEnabled(chosen)
-        self.apply_button.setEnabled(chosen)
+        # downloading changes meters: the control permission, as for trips (CTL-5, CTL-6)
+        self.apply_button.setEnabled(chosen and self.ctx.may(Perm.DEVICE_CONTROL))
 
     def _template_dialog(self, template: TemplateVersion | None) -> TemplateDialog:
         dialog = TemplateDialog(self, self._fields, template)
