@@ -54,3 +54,23 @@ def test_read_now_is_run_by_the_collector_and_stored(services: Services) -> None
     assert rows[elec].live_at is not None and water_row.live == {}
     # a read does not touch the switch state
     assert rows[elec].relay_state == "closed" and rows[elec].trip_cause is None
+
+
+def test_a_read_now_that_cannot_run_fails_without_a_control_alarm(services: Services) -> None:
+    from app.models import Alarm
+    from app.services.control import CommandJob, CommandRunner, NotExecuted
+
+    build_small_site(services)
+    m = add_metering(services)
+    point = m.elec["A-1-01"]
+    [cmd] = services.control.request(ADMIN, [point], "read", "核对")
+
+    def executor(job: CommandJob) -> object:
+        raise NotExecuted("计量点已停用，无法抄读")
+
+    report = CommandRunner(services.db, executor, owner="t").run_due()  # type: ignore[arg-type]
+    assert report.outcomes == {cmd: "failed"}
+    progress = services.monitoring.command_progress(ADMIN, [point])[point]
+    assert (progress.state, progress.result) == ("failed", "计量点已停用，无法抄读")
+    with services.db.uow() as uow:
+        assert uow.session.query(Alarm).count() == 0
