@@ -186,3 +186,41 @@ def test_parameter_template_downloaded_and_confirmed(desk: Desk, qtbot: QtBot) -
     assert report.confirmed == 1, report
     qtbot.waitUntil(lambda: page.download_model.index(0, 5).data() == "已回读确认", timeout=10_000)
     assert page.download_model.index(0, 3).data() == "P1"
+
+
+def test_assign_a_point_and_retire_its_meter(desk: Desk, qtbot: QtBot) -> None:
+    page = DevicesPage(desk.ctx())
+    qtbot.addWidget(page)
+    page.open_dialog = desk.capture
+    page.ask_reason = lambda title, question: "表计损坏"
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.tree.topLevelItemCount() == 1, timeout=10_000)
+    point = desk.m.elec["A-1-01"]
+    assert page.select("point", point)
+    assert page.tree.currentItem().text(1) == "第 1 路 · 房间 A-1-01 · 价格 E-FLAT"
+    assert not page.retire_button.isEnabled()  # points go with their meter
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    dialog = desk.dialogs.pop()
+    dialog.room_edit.setText("Z-9-99")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: dialog.error_label.text() != "", timeout=10_000)
+    assert dialog.error_label.text() == "没有房间 Z-9-99。"
+    dialog.room_edit.setText("B-1-02")
+    _ok(dialog)
+    qtbot.waitUntil(
+        lambda: (
+            page.tree.currentItem() is not None and "房间 B-1-02" in page.tree.currentItem().text(1)
+        ),
+        timeout=10_000,
+    )
+
+    meter = desk.m.meters[point]
+    assert page.select("meter", meter)
+    qtbot.mouseClick(page.retire_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message_label.text() == "已停用。", timeout=10_000)
+    qtbot.waitUntil(lambda: not page.select("meter", meter), timeout=10_000)
+    page.show_retired_check.setChecked(True)
+    qtbot.waitUntil(lambda: page.select("meter", meter), timeout=10_000)
+    assert page.tree.currentItem().text(2) == "已停用"
+    assert not page.edit_button.isEnabled() and not page.retire_button.isEnabled()

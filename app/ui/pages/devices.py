@@ -317,11 +317,11 @@ class DevicesPage(Page):
         first_bus = top.child(0) if top is not None and top.childCount() else None
         if first and first_bus is not None:
             first_bus.setExpanded(True)  # show the whole chain once: bus → meters
-            if key == current:
-                self.tree.setCurrentItem(it)
         if self._select_after_load is not None:
             self.select(*self._select_after_load)
             self._select_after_load = None
+        elif current[0] and self.select(*current):
+            pass
         elif self.tree.currentItem() is None and (top := self.tree.topLevelItem(0)) is not None:
             self.tree.setCurrentItem(top)
         self._update_actions()
