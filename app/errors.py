@@ -119,3 +119,15 @@ class AuthenticationError(ShuidianError):
         self.login = login
         self.reason = reason
         self.locked = locked  # True: too many failures, the operator is locked for a while
+
+
+class DeviceConfigError(ValidationError):
+    """A gateway, bus, meter or point setting that cannot be accepted (DEV-1…3). ``problem``
+    names the rule (e.g. ``address_bcd``, ``address_taken``); ``params`` its data."""
+
+    code = "device_config"
+
+    def __init__(self, field: str, problem: str, **params: object) -> None:
+        super().__init__(field, f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params

@@ -6,6 +6,8 @@ from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
+from app.services.devices import DeviceService
+from app.services.monitoring import MonitoringService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
 from app.services.overview import OverviewService
@@ -36,6 +38,8 @@ class Services:
         self.control = ControlService(db)
         self.parameters = ParameterService(db)
         self.overview = OverviewService(db)
+        self.monitoring = MonitoringService(db)
+        self.devices = DeviceService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -48,6 +52,8 @@ __all__ = [
     "CashierService",
     "ControlService",
     "Database",
+    "DeviceService",
+    "MonitoringService",
     "NotificationService",
     "OperatorService",
     "OverviewService",

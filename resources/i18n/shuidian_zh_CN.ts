@@ -404,6 +404,108 @@
     </message>
   </context>
   <context>
+    <name>ApplyDialog</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="342" />
+      <source>Apply template {0}</source>
+      <translation>下发模板 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="345" />
+      <source>Filter by room or meter address</source>
+      <translation>按房间号或表地址筛选</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="355" />
+      <source>Download</source>
+      <translation>下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="356" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>BusDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="136" />
+      <source>Edit bus</source>
+      <translation>编辑总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="136" />
+      <source>Add bus</source>
+      <translation>添加总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="143" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="151" />
+      <source>Even</source>
+      <translation>偶校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="152" />
+      <source>None</source>
+      <translation>无校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="153" />
+      <source>Odd</source>
+      <translation>奇校验</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="162" />
+      <location filename="../../app/ui/dialogs/devices.py" line="169" />
+      <source> ms</source>
+      <translation> 毫秒</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="171" />
+      <source>Bus number (1–6)</source>
+      <translation>总线号（1～6）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="172" />
+      <source>TCP port</source>
+      <translation>TCP 端口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="173" />
+      <source>Baud rate</source>
+      <translation>波特率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="174" />
+      <source>Parity</source>
+      <translation>校验位</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="175" />
+      <source>Stop bits</source>
+      <translation>停止位</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="176" />
+      <source>Response timeout</source>
+      <translation>应答超时</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="177" />
+      <source>Retries</source>
+      <translation>重试次数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="178" />
+      <source>Inter-frame gap</source>
+      <translation>帧间隔</translation>
+    </message>
+  </context>
+  <context>
     <name>CashierPage</name>
     <message>
       <location filename="../../app/ui/pages/cashier.py" line="143" />
@@ -621,6 +723,655 @@
       <location filename="../../app/ui/pages/cashier.py" line="707" />
       <source>{0} booked: {1} · balance now {2}</source>
       <translation>{0}成功：{1} · 余额 {2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeviceDialogs</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="53" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="54" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>DeviceErrors</name>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="52" />
+      <source>The code is required (at most 32 characters).</source>
+      <translation>编号必填，最多 32 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="55" />
+      <source>The code {0} is already used.</source>
+      <translation>编号 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="58" />
+      <source>The name is required.</source>
+      <translation>名称必填。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="61" />
+      <source>Unknown connection type {0}.</source>
+      <translation>未知的连接方式 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="64" />
+      <source>A TCP gateway needs its host address.</source>
+      <translation>TCP 网关需要填写主机地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="67" />
+      <source>A 4G DTU needs its registration id.</source>
+      <translation>4G DTU 需要填写注册码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="70" />
+      <source>The DTU registration id {0} is already used.</source>
+      <translation>DTU 注册码 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="73" />
+      <source>A serial gateway needs its port, e.g. serial:///dev/ttyUSB0.</source>
+      <translation>串口网关需要填写串口，例如 serial:///dev/ttyUSB0 或 serial://COM3。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="76" />
+      <source>The bus number must be 1 to 6 (got {0}).</source>
+      <translation>总线号必须为 1～6（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="79" />
+      <source>This gateway already has bus {0}.</source>
+      <translation>该网关已有 {0} 号总线。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="82" />
+      <source>A bus of a TCP gateway needs its TCP port.</source>
+      <translation>TCP 网关的总线需要填写 TCP 端口。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="85" />
+      <source>The TCP port must be 1 to 65535 (got {0}).</source>
+      <translation>TCP 端口必须为 1～65535（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="88" />
+      <source>TCP port {0} of this host is already used by another bus.</source>
+      <translation>该主机的 TCP 端口 {0} 已被另一条总线使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="91" />
+      <source>Baud rate {0} is not supported.</source>
+      <translation>不支持波特率 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="94" />
+      <source>Parity must be even, none or odd.</source>
+      <translation>校验位必须为偶校验、无校验或奇校验。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="97" />
+      <source>Stop bits must be 1 or 2.</source>
+      <translation>停止位必须为 1 或 2。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="100" />
+      <source>The response timeout must be 100 to 30000 ms (got {0}).</source>
+      <translation>应答超时必须为 100～30000 毫秒（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="103" />
+      <source>Retries must be 0 to 5 (got {0}).</source>
+      <translation>重试次数必须为 0～5（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="106" />
+      <source>The inter-frame gap must be 0 to 2000 ms (got {0}).</source>
+      <translation>帧间隔必须为 0～2000 毫秒（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="109" />
+      <source>The meter address must be exactly {0} digits (got “{1}”).</source>
+      <translation>表地址必须是 {0} 位数字（填写的是“{1}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="112" />
+      <source>A Modbus unit id must be 1 to 247 (got “{0}”).</source>
+      <translation>Modbus 从站地址必须为 1～247（填写的是“{0}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="115" />
+      <source>Meter address {0} is already on this bus.</source>
+      <translation>表地址 {0} 在该总线上已存在。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="118" />
+      <source>Unknown meter kind {0}.</source>
+      <translation>未知的表具类型 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="121" />
+      <source>Unknown protocol {0}.</source>
+      <translation>未知的通讯规约 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="124" />
+      <source>Water meters speak CJ/T 188 and electricity meters DL/T 645 (or Modbus).</source>
+      <translation>水表使用 CJ/T 188 规约，电表使用 DL/T 645（或 Modbus）规约。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="128" />
+      <source>The CT multiplier must be 1 to 10000 (got {0}).</source>
+      <translation>倍率必须为 1～10000（填写的是 {0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="131" />
+      <source>This meter kind has 1 to {0} circuits (got {1}).</source>
+      <translation>该类表具的回路数为 1～{0}（填写的是 {1}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="134" />
+      <source>Circuits cannot be fewer than the {0} already in use.</source>
+      <translation>回路数不能少于已使用的 {0} 路。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="137" />
+      <source>Meter {0} is retired.</source>
+      <translation>表 {0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="140" />
+      <source>There is no room {0}.</source>
+      <translation>没有房间 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="143" />
+      <source>There is no tariff {0}.</source>
+      <translation>没有电价/水价方案 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="146" />
+      <source>Tariff {0} is for another utility.</source>
+      <translation>价格方案 {0} 不属于该类表具。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="149" />
+      <source>The gateway still has {0} meter(s) in service; retire or move them.</source>
+      <translation>该网关下仍有 {0} 块在用的表，请先停用或迁移。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="152" />
+      <source>Please give a reason.</source>
+      <translation>请填写原因。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="155" />
+      <source>A 4G DTU connects to the collector; see its online state and the frame log.</source>
+      <translation>4G DTU 由采集服务接入，请查看其在线状态和报文记录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="164" />
+      <source>The setting is not valid: {0}</source>
+      <translation>设置无效：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DevicesPage</name>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="185" />
+      <source>Add gateway</source>
+      <translation>添加网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="186" />
+      <source>Add bus</source>
+      <translation>添加总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="187" />
+      <source>Add meter</source>
+      <translation>添加表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="188" />
+      <source>Edit</source>
+      <translation>编辑</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="189" />
+      <source>Retire</source>
+      <translation>停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="190" />
+      <source>Test connection</source>
+      <translation>测试连接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="191" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <source>Show retired</source>
+      <translation>显示已停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>Details</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="216" />
+      <location filename="../../app/ui/pages/devices.py" line="599" />
+      <source>Start frame log</source>
+      <translation>开始记录报文</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="218" />
+      <source>Clear</source>
+      <translation>清空</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <source>Frame log (every bus of this program)</source>
+      <translation>通讯报文（本程序的全部总线）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="302" />
+      <source>Bus {0}</source>
+      <translation>{0} 号总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="305" />
+      <source>{0} meter(s)</source>
+      <translation>{0} 块表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="377" />
+      <source>Retired</source>
+      <translation>已停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <source>In service</source>
+      <translation>在用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <source>Offline</source>
+      <translation>离线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="384" />
+      <source>TCP {0}</source>
+      <translation>TCP {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <source>4G DTU {0}</source>
+      <translation>4G DTU {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <source>Serial {0}</source>
+      <translation>串口 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <source>even</source>
+      <translation>偶</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <source>odd</source>
+      <translation>奇</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="393" />
+      <source>port {0}, </source>
+      <translation>端口 {0}，</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
+      <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="400" />
+      <source>Single-phase</source>
+      <translation>单相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="401" />
+      <source>Three-phase</source>
+      <translation>三相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="402" />
+      <source>Multi-circuit</source>
+      <translation>多路电能模块</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="403" />
+      <source>Cold water</source>
+      <translation>冷水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="404" />
+      <source>Hot water</source>
+      <translation>热水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <source>, CT ×{0}</source>
+      <translation>，倍率 ×{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="416" />
+      <source>no room</source>
+      <translation>未分配</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="417" />
+      <source>no tariff</source>
+      <translation>未设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="418" />
+      <source> · keep power</source>
+      <translation> · 保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="419" />
+      <source>circuit {0} · room {1} · tariff {2}</source>
+      <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="449" />
+      <source>Saved.</source>
+      <translation>已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="515" />
+      <source>Retire meter</source>
+      <translation>停用表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="516" />
+      <source>Retire meter {0} and its points? Its history is kept. Why?</source>
+      <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="526" />
+      <source>Retire gateway</source>
+      <translation>停用网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="527" />
+      <source>Retire gateway {0}? Why?</source>
+      <translation>停用网关 {0}？请填写原因：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="537" />
+      <source>Retired.</source>
+      <translation>已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="547" />
+      <source>Testing gateway {0}…</source>
+      <translation>正在测试网关 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="563" />
+      <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
+      <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="568" />
+      <source>Bus {0}: no meter to ask.</source>
+      <translation>{0} 号总线：没有可测试的表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="571" />
+      <source>Bus {0}: no answer from meter {1} ({2}).</source>
+      <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="576" />
+      <source>The gateway has no bus.</source>
+      <translation>该网关没有总线。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="578" />
+      <source>Gateway {0}: connection works.</source>
+      <translation>网关 {0}：连接正常。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="580" />
+      <source>Gateway {0}: connection failed.</source>
+      <translation>网关 {0}：连接失败。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="594" />
+      <source>Stop frame log</source>
+      <translation>停止记录报文</translation>
+    </message>
+  </context>
+  <context>
+    <name>DownloadTableModel</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="152" />
+      <source>Point</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="153" />
+      <source>Room</source>
+      <translation>房间号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="154" />
+      <source>Meter address</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="155" />
+      <source>Template</source>
+      <translation>模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="156" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="157" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="158" />
+      <source>Finished</source>
+      <translation>完成时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="159" />
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="162" />
+      <source>Waiting</source>
+      <translation>等待下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="163" />
+      <source>Downloading</source>
+      <translation>下发中</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="164" />
+      <source>Confirmed by read-back</source>
+      <translation>已回读确认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="165" />
+      <source>Failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="166" />
+      <source>Cancelled</source>
+      <translation>已取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>FrameLogTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="28" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="29" />
+      <source>Direction</source>
+      <translation>方向</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="30" />
+      <source>Bus</source>
+      <translation>总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="31" />
+      <source>Meter</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="32" />
+      <source>Frame (hex)</source>
+      <translation>报文（十六进制）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="35" />
+      <source>Sent</source>
+      <translation>发送</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="36" />
+      <source>Received</source>
+      <translation>接收</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="37" />
+      <source>Late answer</source>
+      <translation>迟到应答</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="38" />
+      <source>Damaged</source>
+      <translation>报文损坏</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/frames.py" line="39" />
+      <source>Other meter</source>
+      <translation>其他表应答</translation>
+    </message>
+  </context>
+  <context>
+    <name>GatewayDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="85" />
+      <source>Edit gateway</source>
+      <translation>编辑网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="85" />
+      <source>Add gateway</source>
+      <translation>添加网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="91" />
+      <source>TCP client (transparent serial server)</source>
+      <translation>TCP 客户端（透传串口服务器）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="92" />
+      <source>4G DTU (connects to this PC)</source>
+      <translation>4G DTU（主动连接本机）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="93" />
+      <source>Serial port on this PC</source>
+      <translation>本机串口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="104" />
+      <source>Code</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="105" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="106" />
+      <source>Location</source>
+      <translation>安装位置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="107" />
+      <source>Connection</source>
+      <translation>连接方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="108" />
+      <source>Host address</source>
+      <translation>主机地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="109" />
+      <source>DTU registration id</source>
+      <translation>DTU 注册码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="110" />
+      <source>Serial port</source>
+      <translation>串口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="111" />
+      <source>Notes</source>
+      <translation>备注</translation>
     </message>
   </context>
   <context>
@@ -1019,6 +1770,448 @@ Version {0}</source>
     </message>
   </context>
   <context>
+    <name>MeterDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="196" />
+      <source>Edit meter</source>
+      <translation>编辑表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="196" />
+      <source>Add meter</source>
+      <translation>添加表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="201" />
+      <source>Single-phase electricity meter</source>
+      <translation>单相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="202" />
+      <source>Three-phase electricity meter</source>
+      <translation>三相电表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="203" />
+      <source>Multi-circuit energy module</source>
+      <translation>多路电能模块</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="204" />
+      <source>Cold water meter</source>
+      <translation>冷水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="205" />
+      <source>Hot water meter</source>
+      <translation>热水表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="217" />
+      <source>12 digits (DL/T 645), 14 (CJ/T 188), 1–247</source>
+      <translation>DL/T 645 为 12 位，CJ/T 188 为 14 位，Modbus 为 1～247</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="224" />
+      <source>Has a relay or valve</source>
+      <translation>带通断开关（继电器/阀门）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="226" />
+      <source>Time-of-use registers</source>
+      <translation>分时计量（尖峰平谷）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="232" />
+      <source>Meter kind</source>
+      <translation>表具类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="233" />
+      <source>Protocol</source>
+      <translation>通讯规约</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="234" />
+      <source>Address</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="235" />
+      <source>CT multiplier</source>
+      <translation>倍率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="236" />
+      <source>Circuits</source>
+      <translation>回路数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="239" />
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+  </context>
+  <context>
+    <name>MonitorTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="39" />
+      <source>Room</source>
+      <translation>房间号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="40" />
+      <source>Room name</source>
+      <translation>房间名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="41" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="42" />
+      <source>Meter address</source>
+      <translation>表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
+      <source>Last reading</source>
+      <translation>最近读数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
+      <source>Read at</source>
+      <translation>抄读时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
+      <source>Live values</source>
+      <translation>实时值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
+      <source>Switch</source>
+      <translation>通断状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
+      <source>Trip cause</source>
+      <translation>断电原因</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
+      <source>Keep power</source>
+      <translation>保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
+      <source>Command</source>
+      <translation>命令进度</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
+      <source>Supplying</source>
+      <translation>通电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
+      <source>Tripped</source>
+      <translation>断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="55" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="56" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="61" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="62" />
+      <source>Unknown</source>
+      <translation>未知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <source>Valve open</source>
+      <translation>开阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
+      <source>Valve shut</source>
+      <translation>关阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
+      <source>No switch</source>
+      <translation>无开关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
+      <source>Arrears</source>
+      <translation>欠费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="67" />
+      <source>Manual</source>
+      <translation>人工</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
+      <source>Protection</source>
+      <translation>保护</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
+      <source>Offline</source>
+      <translation>离线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="73" />
+      <source>Never read</source>
+      <translation>未抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
+      <source>Trip</source>
+      <translation>拉闸</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
+      <source>Close</source>
+      <translation>合闸</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="78" />
+      <source>Shut valve</source>
+      <translation>关阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="79" />
+      <source>Open valve</source>
+      <translation>开阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
+      <source>Read</source>
+      <translation>抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
+      <source>Parameters</source>
+      <translation>参数下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
+      <source>pending</source>
+      <translation>等待执行</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
+      <source>sent</source>
+      <translation>已下发</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="86" />
+      <source>confirmed</source>
+      <translation>已确认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="87" />
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="138" />
+      <source>{0}: {1}</source>
+      <translation>{0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="168" />
+      <source>Last reading ({0})</source>
+      <translation>最近读数（{0}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="236" />
+      <source>Read at {0}</source>
+      <translation>读取于 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/monitoring.py" line="240" />
+      <source>PF {0}</source>
+      <translation>功率因数 {0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MonitoringPage</name>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="107" />
+      <location filename="../../app/ui/pages/monitoring.py" line="244" />
+      <source>All buildings</source>
+      <translation>全部楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <source>All states</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
+      <source>Online</source>
+      <translation>在线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="112" />
+      <source>Offline or never read</source>
+      <translation>离线或未抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <source>Valve shut</source>
+      <translation>关阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <source>Tripped</source>
+      <translation>断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <source>Keep power</source>
+      <translation>保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <source>Command in progress</source>
+      <translation>命令执行中</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="116" />
+      <source>Command failed</source>
+      <translation>命令失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="121" />
+      <source>Search room, name or meter address</source>
+      <translation>搜索房间号、名称或表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="125" />
+      <location filename="../../app/ui/pages/monitoring.py" line="333" />
+      <source>Read now</source>
+      <translation>立即抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="126" />
+      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <source>Shut valve</source>
+      <translation>关阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="126" />
+      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <source>Trip</source>
+      <translation>拉闸</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="127" />
+      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <source>Open valve</source>
+      <translation>开阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="127" />
+      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <source>Close</source>
+      <translation>合闸</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="128" />
+      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <source>Keep power on</source>
+      <translation>设置保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="129" />
+      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <source>Keep power off</source>
+      <translation>取消保电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="177" />
+      <source>Building</source>
+      <translation>楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="179" />
+      <source>State</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="223" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="272" />
+      <source>{0} points · {1} online · {2} offline · {3} cut</source>
+      <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="321" />
+      <source>You do not have permission to control meters.</source>
+      <translation>您没有控制表具的权限。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="351" />
+      <source>None of the selected points has a switch.</source>
+      <translation>所选计量点都没有通断开关。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="354" />
+      <location filename="../../app/ui/pages/monitoring.py" line="380" />
+      <source>{0} on {1} point(s). Why?</source>
+      <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="359" />
+      <source>Sending…</source>
+      <translation>正在提交…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="368" />
+      <source>{0} command(s) queued.</source>
+      <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="370" />
+      <source>The same command is already on its way.</source>
+      <translation>相同的命令正在执行中。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/monitoring.py" line="392" />
+      <source>Keep power changed on {0} point(s).</source>
+      <translation>已更改 {0} 个计量点的保电设置。</translation>
+    </message>
+  </context>
+  <context>
     <name>Navigation</name>
     <message>
       <location filename="../../app/ui/pages/__init__.py" line="46" />
@@ -1037,6 +2230,26 @@ Version {0}</source>
     </message>
     <message>
       <location filename="../../app/ui/pages/__init__.py" line="64" />
+      <source>Electricity meters</source>
+      <translation>电表监测</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="70" />
+      <source>Water meters</source>
+      <translation>水表监测</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="76" />
+      <source>Gateways &amp; meters</source>
+      <translation>网关/表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="82" />
+      <source>Parameters</source>
+      <translation>参数管理</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="88" />
       <source>Alarms</source>
       <translation>告警</translation>
     </message>
@@ -1297,6 +2510,213 @@ Version {0}</source>
     </message>
   </context>
   <context>
+    <name>Parameters</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="53" />
+      <source>Overload power limit</source>
+      <translation>过载断电功率</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="54" />
+      <source>Power limits per time window</source>
+      <translation>分时限流</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="55" />
+      <source>Scheduled on/off</source>
+      <translation>定时通断</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="56" />
+      <source>Malicious load recognition</source>
+      <translation>恶性负载识别</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="57" />
+      <source>Auto-recover after trip</source>
+      <translation>跳电自动恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="58" />
+      <source>Temperature trip limit</source>
+      <translation>温度断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="59" />
+      <source>Local prepaid alarm</source>
+      <translation>本地预付费报警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="62" />
+      <source>Power limit (kW)</source>
+      <translation>功率上限（kW）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="63" />
+      <source>Start (hhmm)</source>
+      <translation>开始时间（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="64" />
+      <source>End (hhmm)</source>
+      <translation>结束时间（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="65" />
+      <source>Off from (hhmm)</source>
+      <translation>断电开始（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="66" />
+      <source>Off until (hhmm)</source>
+      <translation>断电结束（时分）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="67" />
+      <source>Weekdays (bits Mon…Sun, holidays)</source>
+      <translation>星期（位：周一…周日、节假日）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="68" />
+      <source>Power threshold (kW)</source>
+      <translation>功率阈值（kW）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="69" />
+      <source>Lowest power factor</source>
+      <translation>最低功率因数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="70" />
+      <source>Detection time (s)</source>
+      <translation>识别时间（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="71" />
+      <source>Recover after (s)</source>
+      <translation>恢复延时（秒）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="72" />
+      <source>Lock after trips</source>
+      <translation>跳闸锁定次数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="73" />
+      <source>Temperature limit (°C)</source>
+      <translation>温度上限（℃）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="74" />
+      <source>Alarm balance (yuan)</source>
+      <translation>报警金额（元）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="91" />
+      <source>Window {0} · </source>
+      <translation>时段 {0} · </translation>
+    </message>
+  </context>
+  <context>
+    <name>ParametersPage</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="404" />
+      <source>New template</source>
+      <translation>新建模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="405" />
+      <source>New version</source>
+      <translation>新版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="406" />
+      <source>Apply to points…</source>
+      <translation>下发到计量点…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="407" />
+      <source>Refresh</source>
+      <translation>刷新</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="420" />
+      <source>Download status per meter</source>
+      <translation>各表下发状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="485" />
+      <source>Download status per meter: {0} confirmed · {1} on the way · {2} failed</source>
+      <translation>各表下发状态：已确认 {0} · 进行中 {1} · 失败 {2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="530" />
+      <source>Template {0} version {1} saved.</source>
+      <translation>模板 {0} 第 {1} 版已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="581" />
+      <source>{0} meter(s) queued for download.</source>
+      <translation>已为 {0} 块表排队下发。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="583" />
+      <source>{0} skipped: {1}</source>
+      <translation>跳过 {0} 个：{1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>PointDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="274" />
+      <source>Measurement point {0}</source>
+      <translation>计量点 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="277" />
+      <source>Room code, e.g. A-1-01 (empty: none)</source>
+      <translation>房间号，例如 A-1-01（留空：不分配）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="279" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="285" />
+      <source>Room</source>
+      <translation>房间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="286" />
+      <source>Tariff</source>
+      <translation>价格方案</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/devices.py" line="287" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReasonDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/reason.py" line="25" />
+      <source>Reason (required)</source>
+      <translation>原因（必填）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/reason.py" line="29" />
+      <source>Confirm</source>
+      <translation>确定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/reason.py" line="30" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
     <name>ReceiptDialog</name>
     <message>
       <location filename="../../app/ui/dialogs/receipt.py" line="219" />
@@ -1529,6 +2949,102 @@ Version {0}</source>
       <location filename="../../app/ui/pages/rooms.py" line="517" />
       <source>Entries {0}–{1} of {2}</source>
       <translation>第 {0}–{1} 条，共 {2} 条</translation>
+    </message>
+  </context>
+  <context>
+    <name>TemplateDialog</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="240" />
+      <source>New version of {0}</source>
+      <translation>模板 {0} 的新版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="242" />
+      <source>New parameter template</source>
+      <translation>新建参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="251" />
+      <source>Parameter</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="251" />
+      <source>Field</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="251" />
+      <source>Value</source>
+      <translation>取值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="277" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="278" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="282" />
+      <source>Code</source>
+      <translation>模板编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="283" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="284" />
+      <source>Notes</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="287" />
+      <source>Fill every field of the parameters to download:</source>
+      <translation>要下发的参数，请填写其全部项目：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="314" />
+      <source>{0}: fill in {1}.</source>
+      <translation>{0}：请填写{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="320" />
+      <source>Fill in at least one parameter.</source>
+      <translation>请至少填写一个参数。</translation>
+    </message>
+  </context>
+  <context>
+    <name>TemplateTableModel</name>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="106" />
+      <source>Code</source>
+      <translation>模板编号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="107" />
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="108" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="109" />
+      <source>Parameters</source>
+      <translation>参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/parameters.py" line="110" />
+      <source>Created</source>
+      <translation>创建时间</translation>
     </message>
   </context>
 </TS>

@@ -60,6 +60,30 @@ PAGES: list[PageSpec] = [
         Perm.ACCOUNT_VIEW,
     ),
     PageSpec(
+        "elec_monitor",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Electricity meters")),
+        _lazy("monitoring", "MonitoringPage", utility="electricity"),
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "water_monitor",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Water meters")),
+        _lazy("monitoring", "MonitoringPage", utility="water"),
+        Perm.ACCOUNT_VIEW,
+    ),
+    PageSpec(
+        "devices",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Gateways & meters")),
+        _lazy("devices", "DevicesPage"),
+        Perm.DEVICE_MANAGE,
+    ),
+    PageSpec(
+        "parameters",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Parameters")),
+        _lazy("parameters", "ParametersPage"),
+        Perm.DEVICE_MANAGE,
+    ),
+    PageSpec(
         "alarms",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Alarms")),
         _lazy("alarms", "AlarmsPage"),
