@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.cover.addWidget(self.lock_panel)
         self.setCentralWidget(self.cover)
         self.locked = False
+        self.site_name = ""
         self.unlock_dialog: LoginDialog | None = None
         self._build_menus()
         self._build_status_bar(db_label, collector_label)
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
             saved = getattr(page, "settings_saved", None)
             if saved is not None:
                 saved.connect(self._on_settings_saved)
-        QTimer.singleShot(0, self, self._load_idle_setting)
+        QTimer.singleShot(0, self, self._load_desk_settings)
         geometry = QSettings().value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -208,15 +209,19 @@ class MainWindow(QMainWindow):
         layout.addStretch(2)
         return panel
 
-    def _load_idle_setting(self) -> None:
+    def _load_desk_settings(self) -> None:
         settings = self.ctx.services.settings
         self.ctx.tasks.run_op(
-            lambda: settings.get("ui.idle_lock_minutes", 10),
-            lambda minutes: self.idle.set_minutes(int(minutes or 0)),
-            lambda _e: self.idle.set_minutes(10),
+            settings.all, self._on_settings_loaded, lambda _e: self.idle.set_minutes(10)
         )
 
+    def _on_settings_loaded(self, values: dict[str, object]) -> None:
+        self.site_name = str(values.get("site.name") or "")
+        minutes = values.get("ui.idle_lock_minutes", 10)
+        self.idle.set_minutes(minutes if isinstance(minutes, int) else 10)
+
     def _on_settings_saved(self, values: dict[str, object]) -> None:
+        self.site_name = str(values.get("site.name") or self.site_name)
         minutes = values.get("ui.idle_lock_minutes")
         if isinstance(minutes, int):
             self.idle.set_minutes(minutes)
@@ -233,7 +238,7 @@ class MainWindow(QMainWindow):
         dialog = LoginDialog(
             self.ctx.services.operators,
             self.ctx.tasks,
-            site_name=self.windowTitle(),
+            site_name=self.site_name,
             fixed_login=self.ctx.actor.login,
         )
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)

@@ -369,3 +369,25 @@ def test_first_run_wizard_creates_sqlite_and_the_admin_logs_in(
     finally:
         tasks.shutdown()
         db.dispose()
+
+
+def test_main_opens_the_wizard_only_when_nothing_is_configured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from app.config import DeskConfig, save_desk_config
+    from app.ui import application
+    from app.ui.wizards.first_run import FirstRunWizard
+
+    shown: list[str] = []
+
+    def fake_exec(self: FirstRunWizard) -> int:
+        shown.append(self.database_page.path_edit.text())
+        return int(FirstRunWizard.DialogCode.Rejected)
+
+    monkeypatch.setattr(FirstRunWizard, "exec", fake_exec)
+    assert application.run_desktop([]) == 0  # cancelled: nothing opened, nothing written
+    assert len(shown) == 1 and shown[0].endswith("shuidian.db")
+    assert not Path(shown[0]).exists()
+    save_desk_config(DeskConfig(f"sqlite:///{tmp_path / 'desk.db'}"))
+    assert application._configured_or_first_run() == f"sqlite:///{tmp_path / 'desk.db'}"
+    assert len(shown) == 1  # configured: no wizard

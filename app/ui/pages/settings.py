@@ -99,6 +99,17 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
+        # numbers, amounts and times need no full-width fields
+        for w in (
+            *(self.edits[k] for k in MONEY_KEYS),
+            self.edits["collector.time_sync_at"],
+            self.read_interval_spin,
+            self.fee_day_spin,
+            self.email_port_spin,
+            self.security_combo,
+            self.idle_spin,
+        ):
+            w.setMaximumWidth(180)
 
     # -- building the form ----------------------------------------------------------------------
 
@@ -107,6 +118,7 @@ class SettingsPage(Page):
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
+        widget.setMaximumWidth(900)  # long fields are hard to read across a wide screen
         area.setWidget(widget)
         return area
 

@@ -34,6 +34,12 @@ def test_sqlite_first_run_then_login(tmp_path: Path) -> None:
     assert steps == ["migrate", "admin", "config"]
     assert result.admin is not None and result.admin.login == "boss" and not result.demo_loaded
     assert configured_db_url() == f"sqlite:///{path}"
+    # the CLI opens the configured database too
+    import argparse
+
+    from app.cli.common import resolve_url
+
+    assert resolve_url(argparse.Namespace(url=None)) == f"sqlite:///{path}"
     db = Database(f"sqlite:///{path}")
     try:
         actor, info = Services(db).operators.login("boss", "Boss-2026")
