@@ -218,6 +218,7 @@ class _DeskSession:
         return True
 
     def _build_window(self) -> MainWindow:
+        from app.ui.admin_messages import role_label
         from app.ui.main_window import MainWindow
 
         window = MainWindow(
@@ -227,7 +228,7 @@ class _DeskSession:
             db_label=self.db_label,
             collector_label=self.collector_label,
             operator_name=self.info.name,
-            role_name=self.info.role_name,
+            role_name=role_label(self.info.role_code, self.info.role_name),
         )
         window.logout_requested.connect(self._on_logout_requested)
         window.language_changed.connect(self._on_language_changed)

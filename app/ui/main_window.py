@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -232,6 +234,12 @@ class MainWindow(QMainWindow):
             return
         self.locked = True
         self.idle.pause()
+        # nothing stays usable behind the lock: open dialogs are cancelled, menus closed
+        for w in QApplication.topLevelWidgets():
+            if w.isVisible() and isinstance(w, QDialog):
+                w.reject()
+            elif w.isVisible() and isinstance(w, QMenu):
+                w.close()
         self.cover.setCurrentWidget(self.lock_panel)
         self.menuBar().setEnabled(False)
         self.locked_changed.emit(True)

@@ -230,8 +230,11 @@ def test_idle_lock_and_ctrl_l(qtbot: QtBot, desk: Desk) -> None:
     # input keeps the desk open; no input locks it again
     w.idle.set_interval_ms(60_000)
     assert w.idle.is_counting()
+    w.password_action.trigger()  # a dialog left open when the desk locks is cancelled
+    assert w.password_dialog.isVisible()
     w.lock_action.trigger()  # Ctrl+L
     assert w.locked and w.unlock_dialog is not None
+    assert not w.password_dialog.isVisible()
     with qtbot.waitSignal(w.logout_requested, timeout=5_000):
         w.unlock_dialog.reject()  # 注销
 
@@ -299,6 +302,7 @@ def test_language_switch_rebuilds_the_window_in_english(qtbot: QtBot, desk: Desk
     assert settings_page.tabs.tabText(0) == "Site and billing"
     assert settings_page.save_button.text() == "Save settings"
     assert english.collector_label.text() == "Collector: running in this desk"
+    assert english.operator_label.text() == "Operator: 系统管理员（Administrator）"
     assert QSettings().value("ui/language") == "en"
     ops = english.open_page("operators")
     qtbot.waitUntil(lambda: ops.model.rowCount() == 2, timeout=10_000)
