@@ -395,3 +395,37 @@ def test_main_opens_the_wizard_only_when_nothing_is_configured(
     save_desk_config(DeskConfig(f"sqlite:///{tmp_path / 'desk.db'}"))
     assert application._configured_or_first_run() == f"sqlite:///{tmp_path / 'desk.db'}"
     assert len(shown) == 1  # configured: no wizard
+
+
+def test_send_test_message_through_the_group_robot(qtbot: QtBot, desk: Desk) -> None:
+    import keyring
+
+    from tests.fixtures.notify import MemoryKeyring, http_server
+
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        with http_server() as server:
+            w = _window(qtbot, desk, desk.admin, desk.admin_info)
+            page = w.open_page("settings")
+            qtbot.waitUntil(lambda: page.edits["site.name"].text() != "", timeout=10_000)
+            page.edits["notify.webhook.url"].setText(f"{server.base_url}/cgi-bin/webhook/send")
+            page.edits["notify.webhook.key_secret"].setText("webhook.key")
+            qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: page.status_label.text() == "设置已保存。", timeout=10_000)
+            desk.services.settings.store_secret(desk.admin, "webhook.key", "robot-key-123")
+            assert backend.entries[("shuidian", "webhook.key")] == "robot-key-123"
+            page.test_channel_combo.setCurrentIndex(page.test_channel_combo.findData("webhook"))
+            qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(
+                lambda: page.test_result_label.text() == "已发送：HTTP 200 errcode=0",
+                timeout=10_000,
+            )
+            assert len(server.requests) == 1
+            assert server.requests[0].path.endswith("key=robot-key-123")
+            assert "测试消息" in server.requests[0].json()["text"]["content"]
+    finally:
+        keyring.set_keyring(previous)
+    # the key itself is in no setting
+    assert "robot-key-123" not in repr(desk.services.settings.all())
