@@ -41,7 +41,7 @@ def _audit_actions(services: Services) -> list[tuple[str, str, str]]:
                 select(AuditEntry.action, AuditEntry.target_id, AuditEntry.operator_login).order_by(
                     AuditEntry.id
                 )
-            ).tuples()
+            ).all()
         ]
 
 
