@@ -116,6 +116,8 @@ class OperatorsPage(Page):
         self.model.set_rows(rows)
         if not self._header_restored:
             self.table.resizeColumnsToContents()
+            for c in range(self.model.columnCount() - 1):  # a little air between columns
+                self.table.setColumnWidth(c, self.table.columnWidth(c) + 20)
         if selected is not None:
             self.select_login(selected.login)
         active = sum(1 for r in rows if r.active)
