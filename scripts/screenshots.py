@@ -1,5 +1,5 @@
 """Regenerate docs/screenshots/*.png: every page of the desktop app on the demo site, offscreen,
-in Chinese, as the demo administrator sees it (plus the login dialog).
+in Chinese, as the demo administrator sees it (plus the login dialog and the first-run wizard).
 
     .venv/bin/python scripts/screenshots.py [--db demo.db] [--out docs/screenshots] [--page KEY]
 
@@ -141,11 +141,31 @@ def _stage_rooms(page: Any, settle: Callable[[], None]) -> None:
         page.table.selectRow(2)
 
 
+def _stage_operators(page: Any, settle: Callable[[], None]) -> None:
+    """操作员: the cashier selected, so the row actions are enabled."""
+    page.select_login("cashier1")
+
+
 # what a page shows in its picture beyond its first view (page key → staging)
 STAGING: dict[str, Callable[[Any, Callable[[], None]], None]] = {
     "cashier": _stage_cashier,
     "rooms": _stage_rooms,
+    "operators": _stage_operators,
 }
+
+
+def _first_run(app: object, out: Path, folder: Path) -> None:
+    """首次运行 wizard, database page, after a successful connection test."""
+    from app.ui.wizards.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard()
+    wizard.show()
+    wizard.database_page.path_edit.setText(str(folder / "shuidian.db"))
+    wizard.database_page.test_button.click()
+    _settle(app, wizard.tasks, 0.3)
+    wizard.grab().save(str(out / "first_run.png"))
+    print(f"wrote {out / 'first_run.png'}")
+    wizard.close()
 
 
 def main() -> int:
@@ -188,6 +208,8 @@ def main() -> int:
             dialog.grab().save(str(out / "login.png"))
             print(f"wrote {out / 'login.png'}")
             dialog.close()
+        if not args.page or "first_run" in args.page:
+            _first_run(app, out, tmp)
         actor, info = services.operators.login("admin", "admin123")
         window = MainWindow(
             services,

@@ -55,13 +55,20 @@ class TaskRunner:
                 if f.cancelled():  # cancelled at shutdown: nobody waits for it any more
                     return
                 exc = f.exception()
-                if exc is not None:
-                    if on_error is not None:
-                        on_error(exc)
-                    else:
-                        logger.error("background operation failed", exc_info=exc)
-                elif on_done is not None:
-                    on_done(f.result())
+                try:
+                    if exc is not None:
+                        if on_error is not None:
+                            on_error(exc)
+                        else:
+                            logger.error("background operation failed", exc_info=exc)
+                    elif on_done is not None:
+                        on_done(f.result())
+                except RuntimeError as gone:
+                    # the widget that asked was closed meanwhile (switch operator, language
+                    # change): nobody is left to show the result
+                    if "already deleted" not in str(gone):
+                        raise
+                    logger.debug("result for a closed widget dropped: %s", gone)
 
             self._delivery.delivered.emit(on_gui)
 

@@ -157,6 +157,264 @@
     </message>
   </context>
   <context>
+    <name>AdminMessages</name>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="77" />
+      <source>The password must have at least {0} characters.</source>
+      <translation>密码至少需要 {0} 个字符。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="80" />
+      <source>The password is too long.</source>
+      <translation>密码太长。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="81" />
+      <source>The password must contain both letters and digits.</source>
+      <translation>密码必须同时包含字母和数字。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="84" />
+      <source>The password must not be the same as the login.</source>
+      <translation>密码不能与账号相同。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="87" />
+      <source>The two passwords are not the same.</source>
+      <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="88" />
+      <source>The new password must differ from the current one.</source>
+      <translation>新密码不能与当前密码相同。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="102" />
+      <source>The login {0} is already taken.</source>
+      <translation>账号 {0} 已被使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="103" />
+      <source>The login must be 2–32 letters, digits or . _ @ - and start with a letter or digit.</source>
+      <translation>账号须为 2–32 个字母、数字或 . _ @ -，并以字母或数字开头。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="107" />
+      <source>Enter the operator's name.</source>
+      <translation>请输入操作员姓名。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="108" />
+      <source>Choose a role.</source>
+      <translation>请选择角色。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="109" />
+      <source>A chosen building does not exist.</source>
+      <translation>所选楼栋不存在。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="110" />
+      <source>Choose at least one building, or all buildings.</source>
+      <translation>请至少选择一个楼栋，或选择全部楼栋。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="113" />
+      <source>{0} is the last active administrator: keep at least one administrator.</source>
+      <translation>{0} 是最后一个启用的管理员：至少需要保留一个管理员。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="117" />
+      <source>You cannot deactivate the operator you are logged in as.</source>
+      <translation>不能停用当前登录的操作员。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="120" />
+      <source>The current password is wrong.</source>
+      <translation>当前密码不正确。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="121" />
+      <source>Log in as an operator first.</source>
+      <translation>请先以操作员身份登录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="137" />
+      <source>{0}: enter a whole number.</source>
+      <translation>{0}：请输入整数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="138" />
+      <source>{0}: enter yuan with at most two decimals, e.g. 50 or 12.50.</source>
+      <translation>{0}：请输入金额（元，最多两位小数），如 50 或 12.50。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="141" />
+      <source>{0}: the value must be within {1}.</source>
+      <translation>{0}：数值须在 {1} 之间。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="142" />
+      <source>{0} must not be empty.</source>
+      <translation>{0}不能为空。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="143" />
+      <source>{0} is too long (at most {1} characters).</source>
+      <translation>{0}过长（最多 {1} 个字符）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="144" />
+      <source>{0}: enter a time as HH:MM, e.g. 03:10.</source>
+      <translation>{0}：请按 时:分 输入时间，如 03:10。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="145" />
+      <source>{0}: choose one of the offered values.</source>
+      <translation>{0}：请从可选项中选择。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="146" />
+      <source>{0}: enter an address starting with http:// or https://.</source>
+      <translation>{0}：请输入以 http:// 或 https:// 开头的地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="149" />
+      <source>{0}: {1} is not an e-mail address.</source>
+      <translation>{0}：{1} 不是有效的邮箱地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="150" />
+      <source>{0}: {1} is not a phone number.</source>
+      <translation>{0}：{1} 不是有效的手机号。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="151" />
+      <source>{0}: the list is not valid.</source>
+      <translation>{0}：列表格式不正确。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="152" />
+      <source>{0}: use letters, digits and . _ - only.</source>
+      <translation>{0}：只能使用字母、数字和 . _ -。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="155" />
+      <source>{0}: {1}</source>
+      <translation>{0}：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="156" />
+      <source>{0} is not a known setting.</source>
+      <translation>{0} 不是已知的设置项。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="159" />
+      <location filename="../../app/ui/admin_messages.py" line="162" />
+      <source>The low balance warning must not be below the urgent warning.</source>
+      <translation>余额预警值不能低于紧急预警值。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="165" />
+      <location filename="../../app/ui/admin_messages.py" line="168" />
+      <source>The restore level must not be below the cut-off level.</source>
+      <translation>恢复送电金额不能低于断电金额。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="188" />
+      <source>Cannot connect to the database: {0}</source>
+      <translation>无法连接数据库：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="189" />
+      <source>The database address is not valid: {0}</source>
+      <translation>数据库地址无效：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="190" />
+      <source>The database file cannot be created there: {0}</source>
+      <translation>无法在该位置创建数据库文件：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="193" />
+      <source>The database could not be prepared: {0}</source>
+      <translation>数据库初始化失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="194" />
+      <source>The demo site can only be loaded into an empty database.</source>
+      <translation>演示数据只能载入空数据库。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="206" />
+      <source>The channel is not configured yet: fill in and save its settings first.</source>
+      <translation>该渠道尚未配置：请先填写并保存其设置。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="209" />
+      <source>Enter the phone or e-mail address to send the test message to.</source>
+      <translation>请输入接收测试消息的手机号或邮箱。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="212" />
+      <source>Sending failed: {0}</source>
+      <translation>发送失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="213" />
+      <source>The channel's key is not available: {0}</source>
+      <translation>该渠道的密钥不可用：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>AdminPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="204" />
+      <source>First administrator</source>
+      <translation>首个管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="206" />
+      <source>The administrator adds the other operators (cashiers, electricians …) later.</source>
+      <translation>其他操作员（收费员、电管员等）由管理员稍后添加。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="219" />
+      <source>Login</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="220" />
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="221" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="222" />
+      <source>Repeat password</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="224" />
+      <source>At least {0} characters, with letters and digits.</source>
+      <translation>至少 {0} 个字符，须包含字母和数字。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="244" />
+      <source>The login must be 2–32 letters, digits or . _ @ - and start with a letter or digit.</source>
+      <translation>账号须为 2–32 个字母、数字或 . _ @ -，并以字母或数字开头。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="248" />
+      <source>Enter the administrator's name.</source>
+      <translation>请输入管理员姓名。</translation>
+    </message>
+  </context>
+  <context>
     <name>AlarmTableModel</name>
     <message>
       <location filename="../../app/ui/table_models/alarms.py" line="41" />
@@ -388,19 +646,33 @@
   <context>
     <name>Application</name>
     <message>
-      <location filename="../../app/ui/application.py" line="96" />
+      <location filename="../../app/ui/application.py" line="99" />
+      <location filename="../../app/ui/application.py" line="196" />
+      <location filename="../../app/ui/application.py" line="256" />
       <source>Collector: running in this desk</source>
       <translation>采集服务：本机运行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="98" />
+      <location filename="../../app/ui/application.py" line="101" />
+      <location filename="../../app/ui/application.py" line="257" />
       <source>Collector: not in this desk</source>
       <translation>采集服务：未在本机运行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="102" />
+      <location filename="../../app/ui/application.py" line="105" />
       <source>Demo operators (login / password):</source>
       <translation>演示操作员（账号 / 密码）：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/application.py" line="131" />
+      <location filename="../../app/ui/application.py" line="163" />
+      <source>Database password</source>
+      <translation>数据库密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/application.py" line="132" />
+      <source>The database password is not in the system keyring. Enter it for this session:</source>
+      <translation>系统密钥环中没有数据库密码，请输入（仅本次运行使用）：</translation>
     </message>
   </context>
   <context>
@@ -424,6 +696,65 @@
       <location filename="../../app/ui/pages/parameters.py" line="356" />
       <source>Cancel</source>
       <translation>取消</translation>
+    </message>
+  </context>
+  <context>
+    <name>ApplyPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="291" />
+      <source>Setting up</source>
+      <translation>正在设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="300" />
+      <source>Try again</source>
+      <translation>重试</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="315" />
+      <source>Database: {0}</source>
+      <translation>数据库：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="317" />
+      <source>Administrator: {0} ({1})</source>
+      <translation>管理员：{0}（{1}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="319" />
+      <source>The demo site will be loaded.</source>
+      <translation>将载入演示数据。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="329" />
+      <location filename="../../app/ui/wizards/first_run.py" line="341" />
+      <source>Preparing the database…</source>
+      <translation>正在初始化数据库…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="342" />
+      <source>Loading the demo site (about half a minute)…</source>
+      <translation>正在载入演示数据（约半分钟）…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="343" />
+      <source>Creating the administrator…</source>
+      <translation>正在创建管理员…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="344" />
+      <source>Saving the configuration…</source>
+      <translation>正在保存配置…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="355" />
+      <source>Done. Press Finish and log in.</source>
+      <translation>完成。请点击“完成”后登录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="358" />
+      <source>No system keyring: the database password will be asked at every start.</source>
+      <translation>本机没有系统密钥环：每次启动时将询问数据库密码。</translation>
     </message>
   </context>
   <context>
@@ -723,6 +1054,132 @@
       <location filename="../../app/ui/pages/cashier.py" line="707" />
       <source>{0} booked: {1} · balance now {2}</source>
       <translation>{0}成功：{1} · 余额 {2}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DatabasePage</name>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="54" />
+      <source>Database</source>
+      <translation>数据库</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="57" />
+      <source>One desk: a database file on this computer. Several desks: a PostgreSQL server they share.</source>
+      <translation>单台收费电脑：使用本机数据库文件；多台收费电脑：共用一台 PostgreSQL 服务器。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="61" />
+      <source>Database file on this computer (SQLite)</source>
+      <translation>本机数据库文件（SQLite）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="63" />
+      <source>PostgreSQL server (several desks)</source>
+      <translation>PostgreSQL 服务器（多台收费电脑）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="71" />
+      <source>Browse…</source>
+      <translation>浏览…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="89" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="91" />
+      <source>Server address</source>
+      <translation>服务器地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="92" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="94" />
+      <source>Test connection</source>
+      <translation>测试连接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="115" />
+      <source>Database file</source>
+      <translation>数据库文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="117" />
+      <source>Database files (*.db)</source>
+      <translation>数据库文件 (*.db)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="138" />
+      <source>The password is kept in the system keyring, not in a file.</source>
+      <translation>密码保存在系统密钥环中，不写入任何文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="141" />
+      <source>This computer has no system keyring: the password will be asked at every start.</source>
+      <translation>本机没有系统密钥环：每次启动时将询问密码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="153" />
+      <source>Choose the database file.</source>
+      <translation>请选择数据库文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="155" />
+      <source>Enter the server address as postgresql://user@host:port/database.</source>
+      <translation>请按 postgresql://用户@主机:端口/数据库 输入服务器地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="158" />
+      <source>Leave the password out of the address; type it in the password field.</source>
+      <translation>地址中不要包含密码，请在密码栏中输入。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="165" />
+      <source>Connecting…</source>
+      <translation>正在连接…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="182" />
+      <source>Connected. A new, empty database will be created.</source>
+      <translation>连接成功，将创建新的空数据库。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="184" />
+      <source>Connected. The database is in use already; it will be opened.</source>
+      <translation>连接成功，该数据库已在使用，将直接打开。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="186" />
+      <source>Connected. The database has no administrator yet.</source>
+      <translation>连接成功，该数据库尚无管理员。</translation>
+    </message>
+  </context>
+  <context>
+    <name>DemoPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="258" />
+      <source>Demo site</source>
+      <translation>演示数据</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="259" />
+      <source>Try the desk on a made-up site before entering your own.</source>
+      <translation>录入正式数据之前，可先用演示数据熟悉系统。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="261" />
+      <source>Load the demo site (buildings, rooms, meters and three months of history)</source>
+      <translation>载入演示数据（楼栋、房间、表具及三个月的历史记录）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="266" />
+      <source>The demo also adds the operators cashier1 / cashier123, elec1 / elec123 and boss / boss123. Loading takes about half a minute. Leave it off for a real site.</source>
+      <translation>演示数据还会添加操作员 cashier1 / cashier123、elec1 / elec123 和 boss / boss123。载入约需半分钟。正式使用请不要勾选。</translation>
     </message>
   </context>
   <context>
@@ -1254,6 +1711,34 @@
     </message>
   </context>
   <context>
+    <name>FirstRunWizard</name>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="385" />
+      <source>First run — Unified Water &amp; Power Prepaid Billing Platform</source>
+      <translation>首次运行 — 水电统一收费监管平台</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="388" />
+      <source>Next &gt;</source>
+      <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="389" />
+      <source>&lt; Back</source>
+      <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="390" />
+      <source>Finish</source>
+      <translation>完成</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/first_run.py" line="391" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+  </context>
+  <context>
     <name>FrameLogTableModel</name>
     <message>
       <location filename="../../app/ui/table_models/frames.py" line="28" />
@@ -1633,62 +2118,82 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../app/ui/main_window.py" line="45" />
+      <location filename="../../app/ui/main_window.py" line="53" />
       <source>Unified Water &amp; Power Prepaid Billing Platform</source>
       <translation>水电统一收费监管平台</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="102" />
+      <location filename="../../app/ui/main_window.py" line="128" />
       <source>System</source>
       <translation>系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="103" />
+      <location filename="../../app/ui/main_window.py" line="129" />
       <source>Lock the desk</source>
       <translation>锁定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="106" />
+      <location filename="../../app/ui/main_window.py" line="133" />
+      <source>Change my password…</source>
+      <translation>修改密码…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="136" />
       <source>Switch operator</source>
       <translation>切换操作员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="110" />
+      <location filename="../../app/ui/main_window.py" line="140" />
       <source>Exit</source>
       <translation>退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="114" />
+      <location filename="../../app/ui/main_window.py" line="144" />
       <source>Help</source>
       <translation>帮助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="115" />
-      <location filename="../../app/ui/main_window.py" line="157" />
+      <location filename="../../app/ui/main_window.py" line="145" />
+      <location filename="../../app/ui/main_window.py" line="187" />
       <source>About</source>
       <translation>关于</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="124" />
+      <location filename="../../app/ui/main_window.py" line="154" />
       <source>Operator: {0}</source>
       <translation>操作员：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="125" />
+      <location filename="../../app/ui/main_window.py" line="155" />
       <source>Database: {0}</source>
       <translation>数据库：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="148" />
+      <location filename="../../app/ui/main_window.py" line="178" />
       <source>Active alarms: {0}</source>
       <translation>未处理告警：{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/main_window.py" line="158" />
+      <location filename="../../app/ui/main_window.py" line="188" />
       <source>Unified Water &amp; Power Prepaid Billing Platform
 Version {0}</source>
       <translation>水电统一收费监管平台
 版本 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="198" />
+      <source>The desk is locked</source>
+      <translation>收费台已锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="204" />
+      <source>Operator {0} — enter the password to continue.</source>
+      <translation>操作员 {0}：请输入密码继续。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/main_window.py" line="286" />
+      <source>Your password was changed.</source>
+      <translation>密码已修改。</translation>
     </message>
   </context>
   <context>
@@ -2253,6 +2758,232 @@ Version {0}</source>
       <source>Alarms</source>
       <translation>告警</translation>
     </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="94" />
+      <source>Operators</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="100" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+  </context>
+  <context>
+    <name>OperatorDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="50" />
+      <source>Add operator</source>
+      <translation>添加操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="50" />
+      <source>Edit operator</source>
+      <translation>编辑操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="65" />
+      <source>All buildings</source>
+      <translation>全部楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="87" />
+      <source>Login</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="88" />
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="89" />
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="90" />
+      <source>Buildings</source>
+      <translation>管辖楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="93" />
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="94" />
+      <source>Repeat password</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="96" />
+      <source>At least {0} characters, with letters and digits.</source>
+      <translation>至少 {0} 个字符，须包含字母和数字。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="108" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="109" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="141" />
+      <source>Enter the operator's name.</source>
+      <translation>请输入操作员姓名。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="144" />
+      <source>Choose at least one building, or all buildings.</source>
+      <translation>请至少选择一个楼栋，或选择全部楼栋。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/operator_edit.py" line="154" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+  </context>
+  <context>
+    <name>OperatorTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="30" />
+      <source>Login</source>
+      <translation>账号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="31" />
+      <source>Name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="32" />
+      <source>Role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="33" />
+      <source>Buildings</source>
+      <translation>管辖楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="34" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="35" />
+      <source>Locked until</source>
+      <translation>锁定至</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="39" />
+      <source>All buildings</source>
+      <translation>全部楼栋</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="40" />
+      <source>Active</source>
+      <translation>启用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="41" />
+      <source>Deactivated</source>
+      <translation>已停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/operators.py" line="42" />
+      <source>Locked</source>
+      <translation>已锁定</translation>
+    </message>
+  </context>
+  <context>
+    <name>OperatorsPage</name>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="61" />
+      <source>Filter by login, name or role</source>
+      <translation>按账号、姓名或角色筛选</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="64" />
+      <source>Add operator…</source>
+      <translation>添加操作员…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="65" />
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="66" />
+      <source>Reset password…</source>
+      <translation>重置密码…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="67" />
+      <source>Release lockout</source>
+      <translation>解除锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="68" />
+      <location filename="../../app/ui/pages/operators.py" line="159" />
+      <location filename="../../app/ui/pages/operators.py" line="258" />
+      <source>Deactivate</source>
+      <translation>停用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="100" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="125" />
+      <source>{0} operators · {1} active · {2} locked</source>
+      <translation>共 {0} 名操作员 · 启用 {1} 名 · 锁定 {2} 名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="159" />
+      <source>Reactivate</source>
+      <translation>重新启用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="196" />
+      <source>Operator {0} added.</source>
+      <translation>已添加操作员 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="218" />
+      <source>Operator {0} saved.</source>
+      <translation>已保存操作员 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="235" />
+      <source>The password of {0} was reset.</source>
+      <translation>已重置 {0} 的密码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="247" />
+      <source>{0} may log in again.</source>
+      <translation>{0} 已解除锁定，可以重新登录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="259" />
+      <source>Deactivate {0} ({1})? The operator can no longer log in.</source>
+      <translation>停用 {0}（{1}）？停用后该操作员不能再登录。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="271" />
+      <source>{0} is active again.</source>
+      <translation>{0} 已重新启用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/operators.py" line="271" />
+      <source>{0} was deactivated.</source>
+      <translation>{0} 已停用。</translation>
+    </message>
   </context>
   <context>
     <name>OverviewPage</name>
@@ -2666,6 +3397,64 @@ Version {0}</source>
     </message>
   </context>
   <context>
+    <name>PasswordDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="44" />
+      <source>Change my password</source>
+      <translation>修改密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="44" />
+      <source>Reset password</source>
+      <translation>重置密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="47" />
+      <source>Operator: {0}</source>
+      <translation>操作员：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="49" />
+      <source>At least {0} characters, with letters and digits.</source>
+      <translation>至少 {0} 个字符，须包含字母和数字。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="61" />
+      <source>Current password</source>
+      <translation>当前密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="62" />
+      <source>New password</source>
+      <translation>新密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="63" />
+      <source>Repeat new password</source>
+      <translation>确认新密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="72" />
+      <source>Save</source>
+      <translation>保存</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="73" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="92" />
+      <source>Enter the current password.</source>
+      <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/passwords.py" line="99" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+  </context>
+  <context>
     <name>PointDialog</name>
     <message>
       <location filename="../../app/ui/dialogs/devices.py" line="274" />
@@ -2767,6 +3556,39 @@ Version {0}</source>
       <location filename="../../app/ui/dialogs/receipt.py" line="321" />
       <source>The printer could not be started.</source>
       <translation>无法启动打印机。</translation>
+    </message>
+  </context>
+  <context>
+    <name>Roles</name>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="13" />
+      <source>Administrator</source>
+      <translation>特权操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="14" />
+      <source>Cashier</source>
+      <translation>收费员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="15" />
+      <source>Electricity manager</source>
+      <translation>电管员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="16" />
+      <source>Water manager</source>
+      <translation>水管员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="17" />
+      <source>Water &amp; power manager</source>
+      <translation>水电联管员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="18" />
+      <source>Supervisor</source>
+      <translation>主管</translation>
     </message>
   </context>
   <context>
@@ -2949,6 +3771,393 @@ Version {0}</source>
       <location filename="../../app/ui/pages/rooms.py" line="517" />
       <source>Entries {0}–{1} of {2}</source>
       <translation>第 {0}–{1} 条，共 {2} 条</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingLabels</name>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="30" />
+      <source>Site name</source>
+      <translation>站点名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="31" />
+      <source>Receipt header</source>
+      <translation>凭条抬头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="32" />
+      <source>Low balance warning</source>
+      <translation>余额预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="33" />
+      <source>Urgent balance warning</source>
+      <translation>紧急预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="34" />
+      <source>Warn when days left</source>
+      <translation>剩余天数预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="35" />
+      <source>Urgent when days left</source>
+      <translation>剩余天数紧急预警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="36" />
+      <source>Cut off below</source>
+      <translation>断电金额（低于）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="37" />
+      <source>Restore from</source>
+      <translation>恢复送电金额（达到）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="38" />
+      <source>Cut when property fee is unpaid</source>
+      <translation>物业费欠缴时断电</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="41" />
+      <source>Property fee</source>
+      <translation>物业费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="42" />
+      <source>Also close water valves</source>
+      <translation>欠费时同时关闭水阀</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="43" />
+      <source>Meter read interval</source>
+      <translation>抄表间隔</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="44" />
+      <source>Daily clock sync at</source>
+      <translation>每日校时时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="45" />
+      <source>Allowed clock drift</source>
+      <translation>允许时钟偏差</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="46" />
+      <source>Lock the desk after</source>
+      <translation>无操作自动锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="47" />
+      <source>Channels for tenants</source>
+      <translation>住户通知渠道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="48" />
+      <source>Channels for staff</source>
+      <translation>员工通知渠道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="49" />
+      <source>Staff phones</source>
+      <translation>员工手机号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="50" />
+      <source>Staff e-mail addresses</source>
+      <translation>员工邮箱</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="51" />
+      <source>Group robot webhook URL</source>
+      <translation>群机器人地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="52" />
+      <source>Webhook key entry</source>
+      <translation>机器人密钥名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="53" />
+      <source>Mention the tenant</source>
+      <translation>@提醒住户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="54" />
+      <source>SMS gateway URL</source>
+      <translation>短信网关地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="55" />
+      <source>SMS signature</source>
+      <translation>短信签名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="56" />
+      <source>SMS API key entry</source>
+      <translation>短信 API 密钥名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="57" />
+      <source>SMS API secret entry</source>
+      <translation>短信 API 私钥名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="58" />
+      <source>SMTP server</source>
+      <translation>SMTP 服务器</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="59" />
+      <source>SMTP port</source>
+      <translation>SMTP 端口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="60" />
+      <source>Encryption</source>
+      <translation>加密方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="61" />
+      <source>SMTP user</source>
+      <translation>SMTP 用户名</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="62" />
+      <source>SMTP password entry</source>
+      <translation>SMTP 密码名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/admin_messages.py" line="63" />
+      <source>Sender address</source>
+      <translation>发件人地址</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsPage</name>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="83" />
+      <source>Site and billing</source>
+      <translation>站点与计费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="84" />
+      <source>Schedules</source>
+      <translation>计划任务</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="85" />
+      <source>Notifications</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="86" />
+      <source>This desk</source>
+      <translation>本机</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="87" />
+      <source>Save settings</source>
+      <translation>保存设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="90" />
+      <source>Discard changes</source>
+      <translation>放弃修改</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="138" />
+      <source>Site</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="142" />
+      <source>Balance warnings (yuan)</source>
+      <translation>余额预警（元）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="146" />
+      <source>Cut-off policy</source>
+      <translation>断电策略</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="161" />
+      <source>Power is cut when the balance falls below the cut-off level and restored when it reaches the restore level again (amounts in yuan, e.g. 0 or -20).</source>
+      <translation>余额低于断电金额时断电，回到恢复送电金额时恢复送电（单位：元，如 0 或 -20）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="176" />
+      <source>Collector schedule</source>
+      <translation>采集计划</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="181" />
+      <location filename="../../app/ui/pages/settings.py" line="310" />
+      <source> min</source>
+      <translation> 分钟</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="187" />
+      <source>Property fee</source>
+      <translation>物业费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="193" />
+      <source>Charging</source>
+      <translation>计费方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="194" />
+      <source>Deduct on day of month</source>
+      <translation>每月扣费日</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="203" />
+      <source>Group robot</source>
+      <translation>群机器人</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="204" />
+      <source>SMS</source>
+      <translation>短信</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="205" />
+      <source>E-mail</source>
+      <translation>邮件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="219" />
+      <source>Store key…</source>
+      <translation>保存密钥…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="226" />
+      <source>Who is told through which channel</source>
+      <translation>通知对象与渠道</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="243" />
+      <source>Group robot (WeCom / DingTalk webhook)</source>
+      <translation>群机器人（企业微信 / 钉钉）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="250" />
+      <source>SMS gateway</source>
+      <translation>短信网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="257" />
+      <source>E-mail (SMTP)</source>
+      <translation>邮件（SMTP）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="262" />
+      <source>default</source>
+      <translation>默认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="268" />
+      <source>None</source>
+      <translation>不加密</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="278" />
+      <source>Send a test message</source>
+      <translation>发送测试消息</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="286" />
+      <source>Phone or e-mail (not needed for the robot)</source>
+      <translation>手机号或邮箱（群机器人无需填写）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="287" />
+      <source>Send test message</source>
+      <translation>发送测试消息</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="305" />
+      <source>Security</source>
+      <translation>安全</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="311" />
+      <source>never</source>
+      <translation>从不</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="313" />
+      <source>Language of this desk</source>
+      <translation>本机界面语言</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="321" />
+      <source>Switch language</source>
+      <translation>切换语言</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="327" />
+      <source>The language applies to this computer only, immediately.</source>
+      <translation>语言只对本机有效，立即生效。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="340" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="361" />
+      <source>By floor area</source>
+      <translation>按面积计费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="362" />
+      <source>Fixed amount per month</source>
+      <translation>每月固定金额</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="363" />
+      <source>Not charged</source>
+      <translation>不收取</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="418" />
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="430" />
+      <source>Settings saved.</source>
+      <translation>设置已保存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="437" />
+      <source>Store key</source>
+      <translation>保存密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="439" />
+      <source>Value of the key {0} (kept in the system keyring, never in the database):</source>
+      <translation>密钥 {0} 的值（保存在系统密钥环中，不写入数据库）：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="450" />
+      <source>The key {0} is stored in the keyring; save the settings.</source>
+      <translation>密钥 {0} 已保存到系统密钥环，请保存设置。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="460" />
+      <source>Sending…</source>
+      <translation>正在发送…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="472" />
+      <source>Sent: {0}</source>
+      <translation>已发送：{0}</translation>
     </message>
   </context>
   <context>

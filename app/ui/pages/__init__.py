@@ -89,6 +89,18 @@ PAGES: list[PageSpec] = [
         _lazy("alarms", "AlarmsPage"),
         Perm.ACCOUNT_VIEW,
     ),
+    PageSpec(
+        "operators",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Operators")),
+        _lazy("operators", "OperatorsPage"),
+        Perm.OPERATORS,
+    ),
+    PageSpec(
+        "settings",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Settings")),
+        _lazy("settings", "SettingsPage"),
+        Perm.SETTINGS,
+    ),
 ]
 
 
