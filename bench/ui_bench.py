@@ -117,7 +117,7 @@ def main() -> int:
                 QApplication.processEvents()
                 t = time.perf_counter()
                 page.refresh()
-                _wait(app, lambda p=page: loaded(p))
+                _wait(app, lambda p=page, ok=loaded: ok(p))
                 _paint(page)
                 shows.append(time.perf_counter() - t)
                 page.close()
@@ -135,7 +135,7 @@ def main() -> int:
             page.resize(1280, 760)
             page.show()
             page.refresh()
-            _wait(app, lambda p=page: loaded(p))
+            _wait(app, lambda p=page, ok=loaded: ok(p))
             _paint(page)
             per_key: list[float] = []
             for i in range(1, len(code) + 1):
