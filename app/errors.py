@@ -196,3 +196,17 @@ class NotifyTestError(ShuidianError):
         self.channel = channel
         self.reason = reason
         self.detail = detail
+
+
+class SiteFileError(ShuidianError):
+    """A site workbook that cannot be read at all (not an .xlsx file, unreadable, or none of the
+    template's sheets); ``reason``: ``unreadable`` or ``no_sheets``. Bad rows are not errors:
+    the import returns them as problems."""
+
+    code = "site_file"
+
+    def __init__(self, path: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{path}: {reason} {detail}".strip())
+        self.path = path
+        self.reason = reason
+        self.detail = detail

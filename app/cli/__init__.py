@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "app.cli.simulate",
     "app.cli.notify",
     "app.cli.collector",
+    "app.cli.site",
 )
 
 

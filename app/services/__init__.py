@@ -17,6 +17,7 @@ from app.services.receipts import ReceiptService
 from app.services.reports import ReportService
 from app.services.settings import SettingsService
 from app.services.settlement import SettlementService
+from app.services.site_import import SiteImportService
 from app.services.unit_of_work import Database
 
 
@@ -40,6 +41,7 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.site_import = SiteImportService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -64,4 +66,5 @@ __all__ = [
     "Services",
     "SettingsService",
     "SettlementService",
+    "SiteImportService",
 ]
