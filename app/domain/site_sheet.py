@@ -958,6 +958,8 @@ def validate(sheets: Mapping[str, Sequence[tuple[int, Raw]]], snapshot: Snapshot
                 """The record a row depends on (file or database), or a problem."""
                 if dkey in valid[sheet_key]:
                     return valid[sheet_key][dkey]
+                if dkey in snapshot.records[sheet_key]:  # even if its row in the file is bad
+                    return snapshot.records[sheet_key][dkey]
                 if dkey in seen[sheet_key]:
                     bad_row = seen[sheet_key][dkey][0]
                     p.problem(
@@ -971,8 +973,6 @@ def validate(sheets: Mapping[str, Sequence[tuple[int, Raw]]], snapshot: Snapshot
                         ),
                     )
                     return None
-                if dkey in snapshot.records[sheet_key]:
-                    return snapshot.records[sheet_key][dkey]
                 p.problem(col, unknown, params or (("value", key_text(dkey)),))
                 return None
 
@@ -992,6 +992,8 @@ def validate(sheets: Mapping[str, Sequence[tuple[int, Raw]]], snapshot: Snapshot
                 plan.problems.extend(p.problems)
                 continue
             valid[spec.key][key] = rec
+            if spec.key == "points":
+                new_circuits[(rec.gateway, rec.bus, rec.address, rec.circuit)] = rec.code
             if key in existing or (spec.key == "balances" and _balance_booked(rec, snapshot)):
                 plan.existing[spec.key] += 1
             else:
@@ -1107,8 +1109,6 @@ def _check_links(
                 p.problem(
                     "circuit", "circuit_taken", (("value", str(rec.circuit)), ("other", holder))
                 )
-            elif not p.problems:
-                new_circuits[ck] = rec.code
         if rec.room:
             dep("房间", "rooms", (rec.room,), "unknown_room", "room")
         if rec.tariff:
