@@ -255,7 +255,7 @@ _REASONS = {
     "too_long": "超过 {limit} 个字符",
     "out_of_range": "{value} 超出范围 {low}–{high}",
     "bad_json": "价格参数不是有效的 JSON：{reason}",
-    "bad_price": "价格参数无效：{reason}",
+    "bad_price": "价格参数中的 {field} 无效（{reason}）",
     "bad_phone": "电话只能含数字和 -，最多 20 位：{value}",
     "bad_address": "表地址 {value} 无效：应为 {digits} 位数字（BCD）",
     "bad_modbus_address": "Modbus 地址 {value} 无效：应为 1–247",
@@ -424,8 +424,9 @@ def parse_local_time(value: object) -> datetime:
 
 
 def to_local(moment: datetime) -> datetime:
-    """Aware UTC → the naive wall-clock time written to the workbook."""
-    return moment.astimezone(site_zone()).replace(tzinfo=None)
+    """Aware UTC → the naive wall-clock time written to the workbook (whole seconds: the
+    workbook's time precision)."""
+    return moment.astimezone(site_zone()).replace(tzinfo=None, microsecond=0)
 
 
 def check_meter_address(protocol: str, address: str) -> str:
@@ -663,7 +664,9 @@ def _parse_tariff(p: _RowParser) -> TariffRec | None:
             try:
                 parse_tariff_version(kind, datetime.now(UTC), loaded, 0)
             except (ShuidianError, ValueError, TypeError) as exc:
-                p.problem("params", "bad_price", (("reason", str(exc)[:120]),))
+                field_name = getattr(exc, "field", "")
+                reason = getattr(exc, "message", str(exc))[:120]
+                p.problem("params", "bad_price", (("field", field_name), ("reason", reason)))
     if fixed is not None and fixed < 0:
         p.problem("monthly_fixed", "bad_money", (("value", str(fixed)), ("reason", "不能为负")))
     if p.problems:

@@ -238,7 +238,7 @@ def load_snapshot(
             name,
             utility,
             kind,
-            eff,
+            eff.replace(microsecond=0),
             json.dumps(params, ensure_ascii=False, sort_keys=True),
             int(fixed),
         )
@@ -283,8 +283,9 @@ def load_snapshot(
         .where(Occupancy.active)
         .order_by(Room.id)
     ):
+        move_in = row[5].replace(microsecond=0) if row[5] is not None else None
         rec["tenants"][(row[0],)] = ss.TenantRec(
-            row[0], row[1], _s(row[2]), _s(row[3]), _s(row[4]), row[5], _s(row[6])
+            row[0], row[1], _s(row[2]), _s(row[3]), _s(row[4]), move_in, _s(row[6])
         )
     gw_q = select(
         Gateway.code,
@@ -551,7 +552,7 @@ class _Writer:
 
     def __init__(self, s: Session, actor: Actor, snap: ss.Snapshot) -> None:
         self.s, self.actor, self.snap = s, actor, snap
-        self.now = utcnow()
+        self.now = utcnow().replace(microsecond=0)  # the workbook keeps whole seconds
 
     def _ids(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         ids: list[int] = []
