@@ -46,7 +46,8 @@ def test_site_cli_template_check_import_valid_only_export(
     assert lines[0] == "价格 第 5 行【价格参数】：价格参数中的 price 无效（'abc' is not a price）"
     assert "表具 第 5 行【总线号】：网关 GW1 没有 3 号总线" in lines
     assert lines[-1] == (
-        f"共 42 行，{len(EXPECTED_PROBLEMS)} 个问题；未写入任何数据（可用 --valid-only 只导入有效行）"
+        f"共 42 行，{len(EXPECTED_PROBLEMS)} 个问题；"
+        "未写入任何数据（可用 --valid-only 只导入有效行）"
     )
     assert table_counts(services.db)["rooms"] == 0
 
