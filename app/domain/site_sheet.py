@@ -324,6 +324,8 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         d = Decimal(repr(value))
         return str(d.to_integral_value()) if d == d.to_integral_value() else str(d)
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value).strip()
@@ -390,7 +392,7 @@ def parse_money_cell(value: object) -> int:
     try:
         if isinstance(value, bool):
             raise _Bad("bad_money", value=value, reason="不是金额")
-        if isinstance(value, int):
+        if isinstance(value, int | Decimal):
             return yuan_to_fen(value)
         if isinstance(value, float):
             return yuan_to_fen(Decimal(repr(value)))
