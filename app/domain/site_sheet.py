@@ -255,7 +255,7 @@ _REASONS = {
     "too_long": "超过 {limit} 个字符",
     "out_of_range": "{value} 超出范围 {low}–{high}",
     "bad_json": "价格参数不是有效的 JSON：{reason}",
-    "bad_price": "价格参数中的 {field} 无效（{reason}）",
+    "bad_price": "价格参数中的 {field} 无效（价格应为不超过 4 位小数的非负数）",
     "bad_phone": "电话只能含数字和 -，最多 20 位：{value}",
     "bad_address": "表地址 {value} 无效：应为 {digits} 位数字（BCD）",
     "bad_modbus_address": "Modbus 地址 {value} 无效：应为 1–247",
@@ -784,7 +784,9 @@ def _parse_meter(p: _RowParser) -> MeterRec | None:
     if kind is not None and protocol is not None:
         water = kind in WATER_KINDS
         if protocol != "modbus" and water != (protocol == "cjt188"):
-            p.problem("protocol", "protocol_kind", (("protocol", protocol), ("kind", kind)))
+            p.problem(
+                "protocol", "protocol_kind", (("protocol", protocol), ("kind", METER_KINDS[kind]))
+            )
         if circuits is not None and circuits > 1 and kind != "multi_circuit":
             p.problem(
                 "circuits", "out_of_range", (("value", str(circuits)), ("low", "1"), ("high", "1"))

@@ -76,10 +76,10 @@ CHUNK = 2000
 
 @dataclass(frozen=True)
 class ImportResult:
-    written: bool  # False: problems and not valid_only (nothing was written)
+    written: bool  # False: problems and not valid_only, or a dry run (nothing was written)
     valid_only: bool
     rows: Mapping[str, int]  # data rows per sheet key
-    new: Mapping[str, int]  # rows written per sheet key
+    new: Mapping[str, int]  # rows written per sheet key (dry run: rows that would be)
     existing: Mapping[str, int]  # rows already in the database, unchanged
     problems: tuple[ss.Problem, ...]
     ledger_entries: int
@@ -541,7 +541,7 @@ class SiteImportService:
             written=write,
             valid_only=valid_only,
             rows=dict(plan.rows),
-            new=new if write else {k: 0 for k in new},
+            new=new if write or dry_run else dict.fromkeys(new, 0),  # dry run: would be new
             existing=dict(plan.existing),
             problems=problems,
             ledger_entries=entries,

@@ -1198,182 +1198,182 @@
   <context>
     <name>DeviceErrors</name>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="52" />
+      <location filename="../../app/ui/pages/devices.py" line="53" />
       <source>The code is required (at most 32 characters).</source>
       <translation>编号必填，最多 32 个字符。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="55" />
+      <location filename="../../app/ui/pages/devices.py" line="56" />
       <source>The code {0} is already used.</source>
       <translation>编号 {0} 已被使用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="58" />
+      <location filename="../../app/ui/pages/devices.py" line="59" />
       <source>The name is required.</source>
       <translation>名称必填。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="61" />
+      <location filename="../../app/ui/pages/devices.py" line="62" />
       <source>Unknown connection type {0}.</source>
       <translation>未知的连接方式 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="64" />
+      <location filename="../../app/ui/pages/devices.py" line="65" />
       <source>A TCP gateway needs its host address.</source>
       <translation>TCP 网关需要填写主机地址。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="67" />
+      <location filename="../../app/ui/pages/devices.py" line="68" />
       <source>A 4G DTU needs its registration id.</source>
       <translation>4G DTU 需要填写注册码。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="70" />
+      <location filename="../../app/ui/pages/devices.py" line="71" />
       <source>The DTU registration id {0} is already used.</source>
       <translation>DTU 注册码 {0} 已被使用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="73" />
+      <location filename="../../app/ui/pages/devices.py" line="74" />
       <source>A serial gateway needs its port, e.g. serial:///dev/ttyUSB0.</source>
       <translation>串口网关需要填写串口，例如 serial:///dev/ttyUSB0 或 serial://COM3。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="76" />
+      <location filename="../../app/ui/pages/devices.py" line="77" />
       <source>The bus number must be 1 to 6 (got {0}).</source>
       <translation>总线号必须为 1～6（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="79" />
+      <location filename="../../app/ui/pages/devices.py" line="80" />
       <source>This gateway already has bus {0}.</source>
       <translation>该网关已有 {0} 号总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="82" />
+      <location filename="../../app/ui/pages/devices.py" line="83" />
       <source>A bus of a TCP gateway needs its TCP port.</source>
       <translation>TCP 网关的总线需要填写 TCP 端口。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="85" />
+      <location filename="../../app/ui/pages/devices.py" line="86" />
       <source>The TCP port must be 1 to 65535 (got {0}).</source>
       <translation>TCP 端口必须为 1～65535（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="88" />
+      <location filename="../../app/ui/pages/devices.py" line="89" />
       <source>TCP port {0} of this host is already used by another bus.</source>
       <translation>该主机的 TCP 端口 {0} 已被另一条总线使用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="91" />
+      <location filename="../../app/ui/pages/devices.py" line="92" />
       <source>Baud rate {0} is not supported.</source>
       <translation>不支持波特率 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="94" />
+      <location filename="../../app/ui/pages/devices.py" line="95" />
       <source>Parity must be even, none or odd.</source>
       <translation>校验位必须为偶校验、无校验或奇校验。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="97" />
+      <location filename="../../app/ui/pages/devices.py" line="98" />
       <source>Stop bits must be 1 or 2.</source>
       <translation>停止位必须为 1 或 2。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="100" />
+      <location filename="../../app/ui/pages/devices.py" line="101" />
       <source>The response timeout must be 100 to 30000 ms (got {0}).</source>
       <translation>应答超时必须为 100～30000 毫秒（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="103" />
+      <location filename="../../app/ui/pages/devices.py" line="104" />
       <source>Retries must be 0 to 5 (got {0}).</source>
       <translation>重试次数必须为 0～5（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="106" />
+      <location filename="../../app/ui/pages/devices.py" line="107" />
       <source>The inter-frame gap must be 0 to 2000 ms (got {0}).</source>
       <translation>帧间隔必须为 0～2000 毫秒（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="109" />
+      <location filename="../../app/ui/pages/devices.py" line="110" />
       <source>The meter address must be exactly {0} digits (got “{1}”).</source>
       <translation>表地址必须是 {0} 位数字（填写的是“{1}”）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="112" />
+      <location filename="../../app/ui/pages/devices.py" line="113" />
       <source>A Modbus unit id must be 1 to 247 (got “{0}”).</source>
       <translation>Modbus 从站地址必须为 1～247（填写的是“{0}”）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="115" />
+      <location filename="../../app/ui/pages/devices.py" line="116" />
       <source>Meter address {0} is already on this bus.</source>
       <translation>表地址 {0} 在该总线上已存在。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="118" />
+      <location filename="../../app/ui/pages/devices.py" line="119" />
       <source>Unknown meter kind {0}.</source>
       <translation>未知的表具类型 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="121" />
+      <location filename="../../app/ui/pages/devices.py" line="122" />
       <source>Unknown protocol {0}.</source>
       <translation>未知的通讯规约 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="124" />
+      <location filename="../../app/ui/pages/devices.py" line="125" />
       <source>Water meters speak CJ/T 188 and electricity meters DL/T 645 (or Modbus).</source>
       <translation>水表使用 CJ/T 188 规约，电表使用 DL/T 645（或 Modbus）规约。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="128" />
+      <location filename="../../app/ui/pages/devices.py" line="129" />
       <source>The CT multiplier must be 1 to 10000 (got {0}).</source>
       <translation>倍率必须为 1～10000（填写的是 {0}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="131" />
+      <location filename="../../app/ui/pages/devices.py" line="132" />
       <source>This meter kind has 1 to {0} circuits (got {1}).</source>
       <translation>该类表具的回路数为 1～{0}（填写的是 {1}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="134" />
+      <location filename="../../app/ui/pages/devices.py" line="135" />
       <source>Circuits cannot be fewer than the {0} already in use.</source>
       <translation>回路数不能少于已使用的 {0} 路。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="137" />
+      <location filename="../../app/ui/pages/devices.py" line="138" />
       <source>Meter {0} is retired.</source>
       <translation>表 {0} 已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="140" />
+      <location filename="../../app/ui/pages/devices.py" line="141" />
       <source>There is no room {0}.</source>
       <translation>没有房间 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="143" />
+      <location filename="../../app/ui/pages/devices.py" line="144" />
       <source>There is no tariff {0}.</source>
       <translation>没有电价/水价方案 {0}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="146" />
+      <location filename="../../app/ui/pages/devices.py" line="147" />
       <source>Tariff {0} is for another utility.</source>
       <translation>价格方案 {0} 不属于该类表具。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="149" />
+      <location filename="../../app/ui/pages/devices.py" line="150" />
       <source>The gateway still has {0} meter(s) in service; retire or move them.</source>
       <translation>该网关下仍有 {0} 块在用的表，请先停用或迁移。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="152" />
+      <location filename="../../app/ui/pages/devices.py" line="153" />
       <source>Please give a reason.</source>
       <translation>请填写原因。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="155" />
+      <location filename="../../app/ui/pages/devices.py" line="156" />
       <source>A 4G DTU connects to the collector; see its online state and the frame log.</source>
       <translation>4G DTU 由采集服务接入，请查看其在线状态和报文记录。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="164" />
+      <location filename="../../app/ui/pages/devices.py" line="165" />
       <source>The setting is not valid: {0}</source>
       <translation>设置无效：{0}</translation>
     </message>
@@ -1381,263 +1381,268 @@
   <context>
     <name>DevicesPage</name>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="185" />
+      <location filename="../../app/ui/pages/devices.py" line="186" />
       <source>Add gateway</source>
       <translation>添加网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="186" />
+      <location filename="../../app/ui/pages/devices.py" line="187" />
       <source>Add bus</source>
       <translation>添加总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="187" />
+      <location filename="../../app/ui/pages/devices.py" line="188" />
       <source>Add meter</source>
       <translation>添加表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="188" />
+      <location filename="../../app/ui/pages/devices.py" line="189" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="189" />
+      <location filename="../../app/ui/pages/devices.py" line="190" />
       <source>Retire</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="190" />
+      <location filename="../../app/ui/pages/devices.py" line="191" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="191" />
+      <location filename="../../app/ui/pages/devices.py" line="192" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <location filename="../../app/ui/pages/devices.py" line="194" />
+      <source>Site workbook…</source>
+      <translation>站点导入/导出…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="200" />
       <source>Show retired</source>
       <translation>显示已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="206" />
       <source>Device</source>
       <translation>设备</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="206" />
       <source>Details</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="206" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="216" />
-      <location filename="../../app/ui/pages/devices.py" line="599" />
+      <location filename="../../app/ui/pages/devices.py" line="224" />
+      <location filename="../../app/ui/pages/devices.py" line="616" />
       <source>Start frame log</source>
       <translation>开始记录报文</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="218" />
+      <location filename="../../app/ui/pages/devices.py" line="226" />
       <source>Clear</source>
       <translation>清空</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <location filename="../../app/ui/pages/devices.py" line="227" />
       <source>Frame log (every bus of this program)</source>
       <translation>通讯报文（本程序的全部总线）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="302" />
+      <location filename="../../app/ui/pages/devices.py" line="312" />
       <source>Bus {0}</source>
       <translation>{0} 号总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="305" />
+      <location filename="../../app/ui/pages/devices.py" line="315" />
       <source>{0} meter(s)</source>
       <translation>{0} 块表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="377" />
+      <location filename="../../app/ui/pages/devices.py" line="387" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <location filename="../../app/ui/pages/devices.py" line="389" />
       <source>In service</source>
       <translation>在用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="390" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="390" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="384" />
+      <location filename="../../app/ui/pages/devices.py" line="394" />
       <source>TCP {0}</source>
       <translation>TCP {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="396" />
       <source>4G DTU {0}</source>
       <translation>4G DTU {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <location filename="../../app/ui/pages/devices.py" line="398" />
       <source>Serial {0}</source>
       <translation>串口 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="402" />
       <source>even</source>
       <translation>偶</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="402" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="402" />
       <source>odd</source>
       <translation>奇</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="393" />
+      <location filename="../../app/ui/pages/devices.py" line="403" />
       <source>port {0}, </source>
       <translation>端口 {0}，</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <location filename="../../app/ui/pages/devices.py" line="404" />
       <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
       <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="400" />
+      <location filename="../../app/ui/pages/devices.py" line="410" />
       <source>Single-phase</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="401" />
+      <location filename="../../app/ui/pages/devices.py" line="411" />
       <source>Three-phase</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="402" />
+      <location filename="../../app/ui/pages/devices.py" line="412" />
       <source>Multi-circuit</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="403" />
+      <location filename="../../app/ui/pages/devices.py" line="413" />
       <source>Cold water</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="404" />
+      <location filename="../../app/ui/pages/devices.py" line="414" />
       <source>Hot water</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <location filename="../../app/ui/pages/devices.py" line="422" />
       <source>, CT ×{0}</source>
       <translation>，倍率 ×{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="416" />
+      <location filename="../../app/ui/pages/devices.py" line="426" />
       <source>no room</source>
       <translation>未分配</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="417" />
+      <location filename="../../app/ui/pages/devices.py" line="427" />
       <source>no tariff</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="418" />
+      <location filename="../../app/ui/pages/devices.py" line="428" />
       <source> · keep power</source>
       <translation> · 保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="419" />
+      <location filename="../../app/ui/pages/devices.py" line="429" />
       <source>circuit {0} · room {1} · tariff {2}</source>
       <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="449" />
+      <location filename="../../app/ui/pages/devices.py" line="459" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="515" />
+      <location filename="../../app/ui/pages/devices.py" line="532" />
       <source>Retire meter</source>
       <translation>停用表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="516" />
+      <location filename="../../app/ui/pages/devices.py" line="533" />
       <source>Retire meter {0} and its points? Its history is kept. Why?</source>
       <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="526" />
+      <location filename="../../app/ui/pages/devices.py" line="543" />
       <source>Retire gateway</source>
       <translation>停用网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="527" />
+      <location filename="../../app/ui/pages/devices.py" line="544" />
       <source>Retire gateway {0}? Why?</source>
       <translation>停用网关 {0}？请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="537" />
+      <location filename="../../app/ui/pages/devices.py" line="554" />
       <source>Retired.</source>
       <translation>已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="547" />
+      <location filename="../../app/ui/pages/devices.py" line="564" />
       <source>Testing gateway {0}…</source>
       <translation>正在测试网关 {0}…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="563" />
+      <location filename="../../app/ui/pages/devices.py" line="580" />
       <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
       <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="568" />
+      <location filename="../../app/ui/pages/devices.py" line="585" />
       <source>Bus {0}: no meter to ask.</source>
       <translation>{0} 号总线：没有可测试的表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="571" />
+      <location filename="../../app/ui/pages/devices.py" line="588" />
       <source>Bus {0}: no answer from meter {1} ({2}).</source>
       <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="576" />
+      <location filename="../../app/ui/pages/devices.py" line="593" />
       <source>The gateway has no bus.</source>
       <translation>该网关没有总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="578" />
+      <location filename="../../app/ui/pages/devices.py" line="595" />
       <source>Gateway {0}: connection works.</source>
       <translation>网关 {0}：连接正常。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="580" />
+      <location filename="../../app/ui/pages/devices.py" line="597" />
       <source>Gateway {0}: connection failed.</source>
       <translation>网关 {0}：连接失败。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="594" />
+      <location filename="../../app/ui/pages/devices.py" line="611" />
       <source>Stop frame log</source>
       <translation>停止记录报文</translation>
     </message>
@@ -4158,6 +4163,147 @@ Version {0}</source>
       <location filename="../../app/ui/pages/settings.py" line="472" />
       <source>Sent: {0}</source>
       <translation>已发送：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SiteImportDialog</name>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="34" />
+      <source>{0} has none of the template's sheets.</source>
+      <translation>{0} 中没有模板中的任何表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="37" />
+      <source>{0} cannot be read (not an .xlsx workbook?).</source>
+      <translation>无法读取 {0}（不是 .xlsx 工作簿？）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="52" />
+      <source>Site workbook: import and export</source>
+      <translation>站点表格：导入与导出</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="54" />
+      <source>No file chosen.</source>
+      <translation>尚未选择文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="55" />
+      <source>Save template…</source>
+      <translation>保存导入模板…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="56" />
+      <source>Choose file and check…</source>
+      <translation>选择文件并检查…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="57" />
+      <source>Import valid rows only</source>
+      <translation>只导入有效行</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="58" />
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="59" />
+      <source>Export site…</source>
+      <translation>导出站点…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="98" />
+      <source>Template saved to {0}.</source>
+      <translation>导入模板已保存到 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="103" />
+      <source>File: {0}</source>
+      <translation>文件：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="116" />
+      <source>Site exported to {0}: {1} rooms, {2} meters.</source>
+      <translation>站点已导出到 {0}：{1} 个房间，{2} 块表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="131" />
+      <source>{0} rows, {1} problems. Correct the file, or import the valid rows only.</source>
+      <translation>共 {0} 行，{1} 个问题。请修改文件，或选择只导入有效行。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="137" />
+      <source>{0} rows, all valid; {1} new.</source>
+      <translation>共 {0} 行，全部有效；其中新增 {1} 行。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="145" />
+      <source>{0} problems: nothing was imported.</source>
+      <translation>有 {0} 个问题：未导入任何数据。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="150" />
+      <source>Imported: {0} new rows, {1} rows already there, {2} opening balances.</source>
+      <translation>导入完成：新增 {0} 行，已存在未变 {1} 行，期初余额流水 {2} 笔。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="153" />
+      <source>{0} rows with problems were skipped.</source>
+      <translation>已跳过 {0} 个有问题的行。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="162" />
+      <source>Working…</source>
+      <translation>正在处理…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="186" />
+      <source>Save template</source>
+      <translation>保存导入模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="186" />
+      <source>site-template.xlsx</source>
+      <translation>站点导入模板.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="192" />
+      <source>Choose site workbook</source>
+      <translation>选择站点表格</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="201" />
+      <source>Export site</source>
+      <translation>导出站点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/dialogs/site_import.py" line="201" />
+      <source>site.xlsx</source>
+      <translation>站点.xlsx</translation>
+    </message>
+  </context>
+  <context>
+    <name>SiteProblemModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/site_problems.py" line="29" />
+      <source>Sheet</source>
+      <translation>表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/site_problems.py" line="30" />
+      <source>Row</source>
+      <translation>行号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/site_problems.py" line="31" />
+      <source>Column</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/site_problems.py" line="32" />
+      <source>Problem</source>
+      <translation>问题</translation>
     </message>
   </context>
   <context>

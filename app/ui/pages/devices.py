@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.permissions import Perm
 from app.errors import DeviceConfigError
 from app.services.devices import (
     BusRow,
@@ -189,6 +190,13 @@ class DevicesPage(Page):
         self.retire_button = QPushButton(self.tr("Retire"))
         self.test_button = QPushButton(self.tr("Test connection"))
         self.refresh_button = QPushButton(self.tr("Refresh"))
+        # SITE-3: the site workbook (import/export); the service checks the rights too
+        self.site_button = QPushButton(self.tr("Site workbook…"))
+        self.site_button.setVisible(
+            ctx.may(Perm.DEVICE_MANAGE)
+            and ctx.may(Perm.ACCOUNT_OPEN)
+            and ctx.may(Perm.ACCOUNT_VIEW)
+        )
         self.show_retired_check = QCheckBox(self.tr("Show retired"))
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
@@ -229,6 +237,7 @@ class DevicesPage(Page):
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.site_button)
         buttons.addWidget(self.show_retired_check)
         buttons.addWidget(self.refresh_button)
         log_bar = QHBoxLayout()
@@ -254,6 +263,7 @@ class DevicesPage(Page):
         self.frame_timer.setInterval(FRAME_POLL_MS)
         self.frame_timer.timeout.connect(self._on_frame_timer_timeout)
 
+        self.site_button.clicked.connect(self._on_site_clicked)
         self.add_gateway_button.clicked.connect(self._on_add_gateway_clicked)
         self.add_bus_button.clicked.connect(self._on_add_bus_clicked)
         self.add_meter_button.clicked.connect(self._on_add_meter_clicked)
@@ -454,6 +464,13 @@ class DevicesPage(Page):
             ctx.tasks.run_op(lambda: save(value), done, lambda e: dialog.failed(describe(e)))
 
         return submit
+
+    def _on_site_clicked(self) -> None:
+        from app.ui.dialogs.site_import import SiteImportDialog
+
+        dialog = SiteImportDialog(self.ctx, self)
+        dialog.finished.connect(self.refresh)
+        self.open_dialog(dialog)
 
     def _on_add_gateway_clicked(self) -> None:
         dialog = GatewayDialog(self)

@@ -43,7 +43,9 @@ def test_site_cli_template_check_import_valid_only_export(
     assert refused.returncode == 1, refused.stderr
     lines = refused.stdout.splitlines()
     assert len(lines) == len(EXPECTED_PROBLEMS) + 1
-    assert lines[0] == "价格 第 5 行【价格参数】：价格参数中的 price 无效（'abc' is not a price）"
+    assert lines[0] == (
+        "价格 第 5 行【价格参数】：价格参数中的 price 无效（价格应为不超过 4 位小数的非负数）"
+    )
     assert "表具 第 5 行【总线号】：网关 GW1 没有 3 号总线" in lines
     assert lines[-1] == (
         f"共 42 行，{len(EXPECTED_PROBLEMS)} 个问题；"
