@@ -74,8 +74,7 @@ def test_check_lists_every_problem_then_valid_rows_import_and_export(
         f"共 42 行，{len(EXPECTED_PROBLEMS)} 个问题。请修改文件，或选择只导入有效行。"
     )
     assert table_counts(ctx.services.db)["rooms"] == 0
-    dialog.grab().save(str(tmp_path / "site_import.png"))  # look: /tmp copy below
-    dialog.grab().save("/tmp/site_import_dialog.png")
+    dialog.grab().save(str(tmp_path / "site_import.png"))
 
     dialog.start_import()  # all or nothing: refused
     _wait_idle(qtbot, dialog)
