@@ -437,16 +437,20 @@ def _load_accounts(s: Session, snap: ss.Snapshot, for_export: bool) -> None:
 
 
 def _load_readings(s: Session, snap: ss.Snapshot, keys: Sequence[tuple[str, datetime]]) -> None:
+    """The readings already stored at the (point, time) pairs of the file. Queried by point and
+    time range (a list of every distinct time could be as long as the file), kept if exact."""
+    wanted = set(keys)
     codes = sorted({k[0] for k in keys})
-    times = sorted({k[1] for k in keys})
+    low, high = min(k[1] for k in keys), max(k[1] for k in keys)
     for part in _chunks(codes):
         for code, register, value, t in s.execute(
             select(MeasurementPoint.code, Reading.register, Reading.value, Reading.meter_time)
             .join(MeasurementPoint, MeasurementPoint.id == Reading.point_id)
-            .where(MeasurementPoint.code.in_(part), Reading.meter_time.in_(times))
+            .where(MeasurementPoint.code.in_(part), Reading.meter_time.between(low, high))
         ):
-            r = ss.ReadingRec(code, register, value, t)
-            snap.records["readings"][ss.key_of("readings", r)] = r
+            if (code, t) in wanted:
+                r = ss.ReadingRec(code, register, value, t)
+                snap.records["readings"][ss.key_of("readings", r)] = r
 
 
 def _load_last_readings(s: Session, snap: ss.Snapshot) -> None:

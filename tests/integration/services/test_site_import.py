@@ -265,13 +265,15 @@ def test_a_changed_row_of_an_imported_file_is_a_conflict_not_an_update(
     services.site_import.import_file(ADMIN, fill_workbook(tmp_path / "a.xlsx", good))
     before = table_counts(services.db)
     changed = {**good, "房间": [{**good["房间"][0], "名称": "改过的名称"}],
-               "期初余额": [{**good["期初余额"][0], "现金余额(元)": "99"}]}  # fmt: skip
+               "期初余额": [{**good["期初余额"][0], "现金余额(元)": "99"}],
+               "期初读数": [{**good["期初读数"][0], "读数": "1234.6"}]}  # fmt: skip
 
     result = services.site_import.import_file(ADMIN, fill_workbook(tmp_path / "b.xlsx", changed))
 
     assert [(p.sheet, p.row, p.code) for p in result.problems] == [
         ("房间", 3, "conflict"),
         ("期初余额", 3, "conflict"),
+        ("期初读数", 3, "conflict"),
     ]
     assert "房间 第 3 行：系统中已有 A-1-01，但内容不同（名称）" == result.problems[0].text()
     assert not result.written
