@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +16,7 @@ from app.ui.tasks import TaskRunner
 class _Tracked:
     """Records the thread that released it."""
 
-    released_on: list[str] = []
+    released_on: ClassVar[list[str]] = []
 
     def __del__(self) -> None:
         _Tracked.released_on.append(threading.current_thread().name)
