@@ -317,3 +317,50 @@ def test_swap_mid_period_on_the_simulator_bills_exactly(services: Services) -> N
         assert settle(s, point_ids=[p]).booked_fen == 0
         uow.commit()
     assert charged(services, p) == fen(old_use + new_use)
+
+
+def test_dead_meter_read_fails_then_typed_and_read_address_finds_the_new_one(
+    services: Services,
+) -> None:
+    """The old meter does not answer: the read fails, the value is typed in with a note; the
+    new meter, alone on the line, answers the read-address command; cancelling before the
+    confirmation writes nothing, confirming writes the swap."""
+    build_small_site(services)
+    port = free_port()
+    m = add_metering(services, port=port)
+    p = m.elec["A-1-02"]
+    spare = replace(m, addresses={**m.addresses, 10_000: NEW_ADDRESS})
+    with Simulator(sim_site(spare, port), turnaround_ms=1, speed=SPEED, start_time=START) as sim:
+        for address in m.addresses.values():
+            sim.meter(address).faults.dead = True  # the technician's handheld line: only the new
+        sim.meter(NEW_ADDRESS).curve = ConstantCurve(START, Decimal("0.07"), Decimal(0))
+        swapper = MeterSwapService(services.db, clock=sim.clock.now)
+        read(services, p, START - timedelta(days=1), "77.00")
+        before = counts(services)
+        flow = MeterSwapFlow()
+        info = swapper.point(ADMIN, p)
+        flow.choose_point(info)
+        with pytest.raises(Exception) as failed:
+            swapper.read_meter(ADMIN, info, timeout_s=0.3)
+        flow.final_read_failed(str(failed.value))
+        flow.final_typed({"total": "80.40"}, sim.clock.now(), "表计黑屏，按照片读数")
+        address = swapper.read_address(ADMIN, info)
+        assert address == NEW_ADDRESS
+        flow.set_new_address(address, AddressSource.READ_ADDRESS)
+        initial = swapper.read_meter(ADMIN, info, address)
+        assert initial.values["total"] == Decimal("0.07")
+        flow.initial_read(initial.values, initial.at)
+        request = flow.request()
+        flow.cancel()
+        assert counts(services) == before  # cancelled at the summary: nothing written
+
+        slip = swapper.swap(ADMIN, request)
+    assert slip.final_source == "manual" and slip.address_source == "read_address"
+    assert charged(services, p) == fen(Decimal("3.40"))
+    with services.db.uow() as uow:
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "device.meter.swap")
+        ).one()
+        assert entry.after is not None
+        assert entry.after["final_note"] == "表计黑屏，按照片读数"
+        assert entry.after["final_read_error"]  # the failed read is on record
