@@ -62,12 +62,12 @@ def _time(moment: datetime, tz: str) -> str:
 
 def render_swap_slip(slip: Any) -> bytes:
     font = cjk_font()
-    size = 9.5
+    size = 9.0
 
     def style(name: str, scale: float = 1.0, align: int = TA_LEFT) -> ParagraphStyle:
         fs = size * scale
         return ParagraphStyle(
-            name, fontName=font, fontSize=fs, leading=fs * 1.4, alignment=align, wordWrap="CJK"
+            name, fontName=font, fontSize=fs, leading=fs * 1.3, alignment=align, wordWrap="CJK"
         )
 
     body, title, head, small = (
@@ -97,12 +97,12 @@ def render_swap_slip(slip: Any) -> bytes:
                     ("BACKGROUND", (0, 0), (1, 0), colors.Color(0.92, 0.92, 0.92)),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
                 ]
             )
         )
-        return [table, Spacer(1, 3 * mm)]
+        return [table, Spacer(1, 2 * mm)]
 
     def how(source: str, note: str) -> str:
         text = SOURCE_NAMES.get(source, source)
@@ -111,7 +111,7 @@ def render_swap_slip(slip: Any) -> bytes:
     story: list[Any] = [
         p(slip.site_name or "水电统一收费监管平台", title),
         p("换 表 单", title),
-        Spacer(1, 2 * mm),
+        Spacer(1, 1 * mm),
         p(f"单号：{slip.slip_no}　　换表时间：{_time(slip.swapped_at, tz)}", small),
         Spacer(1, 2 * mm),
     ]
@@ -171,7 +171,7 @@ def render_swap_slip(slip: Any) -> bytes:
         colWidths=[width / 3] * 3,
     )
     sign.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 8)]))
-    story += [Spacer(1, 4 * mm), sign]
+    story += [Spacer(1, 2 * mm), sign]
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -179,8 +179,8 @@ def render_swap_slip(slip: Any) -> bytes:
         pagesize=A5,
         leftMargin=12 * mm,
         rightMargin=12 * mm,
-        topMargin=10 * mm,
-        bottomMargin=10 * mm,
+        topMargin=8 * mm,
+        bottomMargin=8 * mm,
         title=f"换表单 {slip.slip_no}",
         author=slip.site_name,
     )

@@ -231,6 +231,8 @@ def test_swap_slip_pdf_has_the_swap(site: tuple[Services, Metering], tmp_path: P
         "E-A-1-01",
     ):
         assert expected in text, expected
+    assert text.count("\f") == 1  # one A5 page, signatures included
+    assert "用户签字" in text
 
 
 # --- the simulator: a swap in the middle of a billing period, read over the bus ---------------
