@@ -130,6 +130,15 @@ def parse_value(text: object, register: str = TOTAL) -> Decimal:
     return value
 
 
+def show_value(value: Decimal) -> str:
+    """A register value as the meter displays it: at least two decimals (``101`` → ``101.00``),
+    never scientific notation."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(Decimal("0.01"))
+    return f"{value:f}"
+
+
 def _clean_note(note: str) -> str:
     note = note.strip()
     if len(note) > MAX_NOTE:
@@ -245,7 +254,7 @@ class MeterSwapFlow:
         point = self._point()
         if point.last_value is not None and value.total < point.last_value:
             raise MeterSwapError(
-                "final_below_last", value=str(value.total), last=str(point.last_value)
+                "final_below_last", value=show_value(value.total), last=show_value(point.last_value)
             )
         if point.last_read_at is not None and value.at <= require_utc(point.last_read_at):
             raise MeterSwapError("final_not_after_last", last=point.last_read_at.isoformat())

@@ -30,6 +30,7 @@ from app.domain.meter_swap import (
     SwapRequest,
     ValueSource,
     check_address,
+    show_value,
 )
 from app.domain.permissions import Perm
 from app.domain.settle_basis import PointReading
@@ -198,6 +199,10 @@ class MeterSwapService:
             return engine.call(
                 point.gateway_code, point.bus_number, op, address=address, label="swap"
             ).result(timeout_s * 4 + 2)
+        except MeterSwapError:
+            raise
+        except Exception as exc:
+            raise _comm_problem(exc, address) from exc
         finally:
             engine.stop()
 
@@ -343,7 +348,9 @@ class MeterSwapService:
                 raise MeterSwapError("final_not_after_last", last=info.last_read_at.isoformat())
             if info.last_value is not None and final.total < info.last_value:
                 raise MeterSwapError(
-                    "final_below_last", value=str(final.total), last=str(info.last_value)
+                    "final_below_last",
+                    value=show_value(final.total),
+                    last=show_value(info.last_value),
                 )
             clash_t = s.scalar(
                 select(func.count(Reading.id)).where(
@@ -585,6 +592,28 @@ class MeterSwapService:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _comm_problem(exc: BaseException, address: str) -> MeterSwapError:
+    """A comms failure as the wizard reports it (the technical text kept as ``detail``)."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from app.comms.channel import BadAnswerError, NoAnswerError
+    from app.comms.meter_ops import MeterRejectedError
+    from app.comms.transport.base import TransportError
+
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, NoAnswerError | FutureTimeout | TimeoutError):
+        problem = "no_answer"
+    elif isinstance(exc, BadAnswerError):
+        problem = "bad_answer"
+    elif isinstance(exc, MeterRejectedError):
+        problem = "rejected"
+    elif isinstance(exc, TransportError):
+        problem = "gateway_unreachable"
+    else:
+        problem = "comm_failed"
+    return MeterSwapError(problem, address=address, detail=detail)
 
 
 def _find_point(s: Session, point: int | str) -> MeasurementPoint:

@@ -342,9 +342,11 @@ def test_dead_meter_read_fails_then_typed_and_read_address_finds_the_new_one(
         flow = MeterSwapFlow()
         info = swapper.point(ADMIN, p)
         flow.choose_point(info)
-        with pytest.raises(Exception) as failed:
+        with pytest.raises(MeterSwapError) as failed:
             swapper.read_meter(ADMIN, info, timeout_s=0.3)
-        flow.final_read_failed(str(failed.value))
+        assert failed.value.problem == "no_answer"
+        assert failed.value.params["address"] == m.addresses[p]
+        flow.final_read_failed(str(failed.value.params["detail"]))
         flow.final_typed({"total": "80.40"}, sim.clock.now(), "表计黑屏，按照片读数")
         address = swapper.read_address(ADMIN, info)
         assert address == NEW_ADDRESS
