@@ -24,6 +24,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.meter_swap import (
+    TOU_REGISTERS,
     AddressSource,
     MeterValue,
     SwapPoint,
@@ -342,6 +343,11 @@ class MeterSwapService:
             if clash is not None:
                 raise MeterSwapError("address_taken", value=address)
             final, initial = request.final, request.initial
+            if old.tou:  # a time-of-use point is billed per register: all of them, both meters
+                for value in (final, initial):
+                    missing = [r for r in TOU_REGISTERS if r not in value.values]
+                    if missing:
+                        raise MeterSwapError("tou_required", registers=",".join(missing))
             final_at = final.at.replace(microsecond=0)
             initial_at = max(initial.at.replace(microsecond=0), final_at + timedelta(seconds=1))
             if info.last_read_at is not None and final_at <= info.last_read_at:

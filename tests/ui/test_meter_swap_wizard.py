@@ -4,6 +4,7 @@ Cancel on every page writes nothing."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -106,6 +107,13 @@ def desk(tmp_path: Path) -> Iterator[Desk]:
             db.dispose()
 
 
+def _shot(widget: Any, name: str) -> None:
+    """With SWAP_SHOTS=folder, save what the user sees (for looking at it, not asserted)."""
+    folder = os.environ.get("SWAP_SHOTS")
+    if folder:
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
 def _next(qtbot: QtBot, wizard: MeterSwapWizard, step: Step) -> None:
     assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
     wizard.next()
@@ -129,6 +137,7 @@ def test_swap_over_the_bus_from_the_devices_page(desk: Desk, qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: points.selected() is not None, timeout=10_000)
     assert points.selected().point_id == desk.point  # type: ignore[union-attr]
     assert wizard.currentPage().title() == "选择计量点"
+    _shot(wizard, "1-point")
     _next(qtbot, wizard, Step.OLD_FINAL)
 
     final = wizard.final_page
@@ -139,6 +148,7 @@ def test_swap_over_the_bus_from_the_devices_page(desk: Desk, qtbot: QtBot) -> No
     assert final.read_label.text().startswith(f"表 {desk.m.addresses[desk.point]} 读数 ")
     final_value = final.reading.values["total"]  # type: ignore[union-attr]
     assert final_value > Decimal(101)
+    _shot(wizard, "2-final")
     _next(qtbot, wizard, Step.NEW_ADDRESS)
 
     # the technician unplugs the old meter and wires the new one alone on the line
@@ -149,12 +159,14 @@ def test_swap_over_the_bus_from_the_devices_page(desk: Desk, qtbot: QtBot) -> No
     qtbot.mouseClick(addr.read_address_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: addr.address_edit.text() == NEW, timeout=15_000)
     assert addr.status_label.text() == f"表 {NEW} 已应答。"
+    _shot(wizard, "3-address")
     _next(qtbot, wizard, Step.NEW_INITIAL)
 
     initial = wizard.initial_page
     assert initial.meter_label.text() == f"新表 {NEW}。"
     qtbot.mouseClick(initial.read_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: initial.reading is not None, timeout=15_000)
+    _shot(wizard, "4-initial")
     _next(qtbot, wizard, Step.SUMMARY)
 
     summary = wizard.summary_page
@@ -170,9 +182,11 @@ def test_swap_over_the_bus_from_the_devices_page(desk: Desk, qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: wizard.swapped, timeout=15_000)
     assert summary.result_label.text().startswith("换表完成。换表单 HB")
     assert wizard.flow.step is Step.DONE
+    _shot(wizard, "5-done")
     assert desk.address_of_point() == NEW
     assert summary.slip_button.isEnabled()
     assert not wizard.button(wizard.WizardButton.CancelButton).isEnabled()
+    assert not wizard.button(wizard.WizardButton.BackButton).isVisible()
 
     out = desk_path = Path(desk.services.db.url.split("///", 1)[1]).parent / "slip.pdf"
     wizard.choose_slip_path = lambda _name: str(desk_path)  # type: ignore[method-assign]
@@ -219,9 +233,10 @@ def test_dead_meter_typed_in_and_cancel_on_every_page_writes_nothing(
         qtbot.mouseClick(final.read_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: final.manual_check.isChecked(), timeout=20_000)
         assert final.read_label.text() == (
-            f"表 {desk.m.addresses[desk.point]} 无应答。 可以人工录入读数并填写说明。"
+            f"表 {desk.m.addresses[desk.point]} 无应答。可以人工录入读数并填写说明。"
         )
         assert wizard.flow.final_error  # the failed read is kept for the audit trail
+        _shot(wizard, "2b-final-failed")
     _type(final, "100.5", "")
     assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()  # a note is required
     final.note_edit.setText("表计黑屏，按照片读数")
@@ -256,4 +271,5 @@ def test_dead_meter_typed_in_and_cancel_on_every_page_writes_nothing(
     assert after["readings"] == before["readings"] + 2
     audit = AuditEntry.__tablename__
     assert after[audit] == before[audit] + 1  # one audit entry for the whole swap
-    assert summary.result_label.text().endswith("本次结算扣费 ¥1.50。")  # 2.20 kWh × 0.68
+    assert summary.result_label.text().endswith("本次结算扣费 ¥1.50。")
+    _shot(wizard, "6-typed-done")  # 2.20 kWh × 0.68

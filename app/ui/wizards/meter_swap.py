@@ -717,6 +717,8 @@ class SwapSummaryPage(QWizardPage):
         self.slip_button.setEnabled(True)
         self.note_edit.setEnabled(False)
         self._wizard.button(QWizard.WizardButton.CancelButton).setEnabled(False)
+        # done: going back to change answers makes no sense any more
+        self._wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self._wizard.swapped = True
         self.completeChanged.emit()
 

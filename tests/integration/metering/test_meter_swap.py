@@ -368,3 +368,52 @@ def test_dead_meter_read_fails_then_typed_and_read_address_finds_the_new_one(
         assert entry.after is not None
         assert entry.after["final_note"] == "表计黑屏，按照片读数"
         assert entry.after["final_read_error"]  # the failed read is on record
+
+
+def test_time_of_use_point_is_billed_per_register_across_the_swap(services: Services) -> None:
+    build_small_site(services)
+    m = add_metering(services, elec_tariff={"A-1-03": "E-TOU"})
+    p = m.elec["A-1-03"]
+    prices = {"t1": Decimal("1.30"), "t2": Decimal("1.05"), "t3": Decimal("0.75"),
+              "t4": Decimal("0.40")}  # fmt: skip
+
+    def regs(total: str, *tou: str) -> dict[str, object]:
+        return {"total": total, **dict(zip(("t1", "t2", "t3", "t4"), tou, strict=True))}
+
+    SettlementService(services.db).record(
+        [RawRead(p, m.meters[p], NOV, regs("100", "10", "20", "30", "40"))], now=NOV
+    )
+    swapper = MeterSwapService(services.db, clock=lambda: NOV + timedelta(hours=3))
+    info = swapper.point(ADMIN, p)
+    assert info.tou
+    at = NOV + timedelta(hours=3)
+    final_values = {k: Decimal(str(v)) for k, v in regs("106", "11", "22", "31", "42").items()}
+    with pytest.raises(MeterSwapError) as err:
+        swapper.swap_typed(
+            ADMIN, p, final=Decimal(106), new_address="000000000777", initial=Decimal(0), note="n"
+        )
+    assert err.value.problem == "tou_required"
+    from app.domain.meter_swap import MeterValue, SwapRequest, ValueSource
+
+    swapper.swap(
+        ADMIN,
+        SwapRequest(
+            p,
+            info.meter_id,
+            MeterValue(final_values, at, ValueSource.MANUAL, "分时表人工抄读"),
+            "000000000777",
+            AddressSource.TYPED,
+            MeterValue(
+                {k: Decimal(0) for k in ("total", "t1", "t2", "t3", "t4")}, at, ValueSource.BUS
+            ),
+        ),
+    )
+    later = NOV + timedelta(hours=9)
+    SettlementService(services.db).record(
+        [RawRead(p, meter_of(services, p), later, regs("4", "1", "1", "1", "1"))], now=later
+    )
+    # old: t1 +1, t2 +2, t3 +1, t4 +2; new: +1 each
+    used = {"t1": Decimal(2), "t2": Decimal(3), "t3": Decimal(2), "t4": Decimal(3)}
+    exact = sum((used[r] * prices[r] for r in used), Decimal(0))
+    assert charged(services, p) == int((exact * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    assert verify_ledger(services.db).ok
