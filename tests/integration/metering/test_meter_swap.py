@@ -114,6 +114,12 @@ def test_typed_swap_bills_old_up_to_final_and_new_from_initial(
     new_meter = meter_of(services, p)
     assert new_meter != old_meter
     # the new meter's register starts at 12.50: reads from there on are ordinary steps
+    # a read of the old meter that was under way during the swap is dropped, not held
+    outcomes, _ = SettlementService(services.db).record(
+        [RawRead(p, old_meter, NOV + timedelta(hours=7), {"total": "1004.50"})],
+        now=NOV + timedelta(hours=7),
+    )
+    assert outcomes[0].status == "stale"
     assert read(services, p, NOV + timedelta(hours=8), "13.75") == "ok"
     assert read(services, p, NOV + timedelta(hours=30), "20.00") == "ok"
     expected = fen(Decimal("4.01") + Decimal("7.50"))
