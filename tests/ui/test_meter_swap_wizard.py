@@ -273,3 +273,29 @@ def test_dead_meter_typed_in_and_cancel_on_every_page_writes_nothing(
     assert after[audit] == before[audit] + 1  # one audit entry for the whole swap
     assert summary.result_label.text().endswith("本次结算扣费 ¥1.50。")
     _shot(wizard, "6-typed-done")  # 2.20 kWh × 0.68
+
+
+def test_point_on_hold_is_refused_and_search_finds_points(desk: Desk, qtbot: QtBot) -> None:
+    from sqlalchemy import update
+
+    with desk.services.db.uow() as uow:
+        uow.session.execute(
+            update(MeasurementPoint)
+            .where(MeasurementPoint.id == desk.point)
+            .values(billing_hold=True)
+        )
+        uow.commit()
+    wizard = MeterSwapWizard(desk.ctx(), desk.point)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.point_page
+    qtbot.waitUntil(lambda: page.error_label.text() != "", timeout=10_000)
+    assert page.error_label.text() == "计量点 E-A-1-01 有待处理的异常读数，请先处理再换表。"
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
+    page.search_edit.setText("B-1-01")
+    page.load()
+    qtbot.waitUntil(lambda: page.list.count() == 2, timeout=10_000)
+    assert page.list.item(0).text().startswith("E-B-1-01  房间 B-1-01  表 000000000004")
+    assert page.error_label.text() == ""
+    wizard.reject()
+    assert wizard.flow.step is Step.CANCELLED

@@ -203,9 +203,15 @@ class SwapPointPage(QWizardPage):
     def load(self) -> None:
         ctx = self._wizard.ctx
         text = self.search_edit.text()
-        self._wizard.run(
-            lambda: ctx.services.meter_swap.points(ctx.actor, text), self.show_points, self.failed
-        )
+        service, wanted = ctx.services.meter_swap, self._wizard.preselect
+        self.error_label.clear()
+        if wanted is not None and not text.strip():
+            # opened on a point: that point (whatever the size of the site), or why not
+            self._wizard.run(
+                lambda: [service.point(ctx.actor, wanted)], self.show_points, self.failed
+            )
+            return
+        self._wizard.run(lambda: service.points(ctx.actor, text), self.show_points, self.failed)
 
     def show_points(self, points: list[SwapPoint]) -> None:
         self.list.clear()
