@@ -423,3 +423,35 @@ def test_time_of_use_point_is_billed_per_register_across_the_swap(services: Serv
     exact = sum((used[r] * prices[r] for r in used), Decimal(0))
     assert charged(services, p) == int((exact * 100).quantize(Decimal(1), ROUND_HALF_UP))
     assert verify_ledger(services.db).ok
+
+
+def test_swap_across_a_month_boundary_with_tiers(services: Services) -> None:
+    """Tiered prices count the period's consumption across both meters; a swap just after the
+    month starts (local time) bills the last step of the old meter in the new month."""
+    build_small_site(services)
+    m = add_metering(services, elec_tariff={"A-1-02": "E-TIER"})
+    p = m.elec["A-1-02"]
+    oct_end = datetime(2026, 10, 31, 15, 0, tzinfo=UTC)  # 23:00 on 31 Oct in Shanghai
+    assert read(services, p, oct_end - timedelta(hours=3), "1000.00") == "first"
+    assert read(services, p, oct_end, "1001.00") == "ok"  # October: 1 kWh
+    swap_at = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)  # 00:30 on 1 Nov
+    swap_typed(services, p, swap_at, "1151.00", "000000000777", "5.00")  # Nov: 150 kWh old
+    assert read(services, p, swap_at + timedelta(days=3), "105.00") == "ok"  # + 100 kWh new
+    oct_fen = fen(Decimal(1), Decimal("0.60"))
+    nov_exact = Decimal(200) * Decimal("0.60") + Decimal(50) * Decimal("0.65")
+    nov_fen = int((nov_exact * 100).quantize(Decimal(1), ROUND_HALF_UP))
+    assert charged(services, p) == oct_fen + nov_fen
+    with services.db.uow() as uow:
+        s = uow.session
+        refs = dict(
+            s.execute(
+                select(LedgerEntry.reference, func.sum(LedgerEntry.amount_fen))
+                .where(LedgerEntry.point_id == p)
+                .group_by(LedgerEntry.reference)
+            ).all()
+        )
+        assert sorted(-int(v) for v in refs.values()) == sorted([oct_fen, nov_fen])
+        s.execute(delete(SettlementState).where(SettlementState.point_id == p))
+        assert settle(s, point_ids=[p]).booked_fen == 0  # the rebuild agrees
+        uow.commit()
+    assert verify_ledger(services.db).ok
