@@ -44,6 +44,7 @@ from app.models.meter import MeasurementPoint, Meter
 from app.models.reading import Reading
 from app.models.site import Occupancy, Room, Tenant
 from app.services import audit
+from app.services.alarms import clear_alarms
 from app.services.context import Actor
 from app.services.control import enqueue_command
 from app.services.readings import ACCEPTED
@@ -423,6 +424,15 @@ class MeterSwapService:
                     )
             point.meter_id = new.id
             point.last_read_at = initial_at
+            # what the old meter was alarmed for left with it
+            cleared = sum(
+                clear_alarms(s, key, now)
+                for key in (
+                    f"comm_offline:{info.gateway_code}:{info.bus_number}:{old.address}",
+                    f"clock_drift:{point.id}",
+                    f"control_failure:{point.id}",
+                )
+            )
             # the new meter's relay/valve is in an unknown state: the policy looks again
             before_relay = (point.relay_state, point.trip_cause)
             point.relay_state = None
@@ -518,6 +528,7 @@ class MeterSwapService:
                     "billed_fen": report.booked_fen,
                     "params_command": command_id,
                     "cancelled_commands": cancelled_n,
+                    "cleared_alarms": cleared,
                     "note": note,
                     "slip_no": slip.slip_no,
                 },

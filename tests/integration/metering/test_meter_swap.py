@@ -19,6 +19,7 @@ from app.comms.simulator.meters import ConstantCurve
 from app.domain.meter_swap import AddressSource, MeterSwapFlow, Step
 from app.errors import MeterSwapError
 from app.models import (
+    Alarm,
     AuditEntry,
     Command,
     LedgerEntry,
@@ -28,6 +29,7 @@ from app.models import (
     SettlementState,
 )
 from app.services import Services
+from app.services.alarms import AlarmKind, raise_alarm
 from app.services.collector import Collector
 from app.services.ledger_check import verify_ledger
 from app.services.meter_swap import MeterSwapService, charged_for_point
@@ -107,7 +109,16 @@ def test_typed_swap_bills_old_up_to_final_and_new_from_initial(
     assert read(services, p, NOV, "1000.00") == "first"
     assert read(services, p, NOV + timedelta(hours=5), "1003.37") == "ok"
     old_meter = meter_of(services, p)
+    with services.db.uow() as uow:  # the old meter stopped answering before it was replaced
+        raise_alarm(uow.session, AlarmKind.COMM_OFFLINE, "comm_offline:G1:1:000000000001", "离线",
+                    meter_id=old_meter, now=NOV)  # fmt: skip
+        uow.commit()
     slip = swap_typed(services, p, NOV + timedelta(hours=6), "1004.01", "000000000777", "12.50")
+    with services.db.uow() as uow:
+        state = uow.session.scalar(
+            select(Alarm.state).where(Alarm.dedup_key == "comm_offline:G1:1:000000000001")
+        )
+        assert state == "cleared"
     # the old meter up to its final value is billed at the swap
     assert slip.billed_fen == fen(Decimal("4.01")) - fen(Decimal("3.37"))  # type: ignore[attr-defined]
     assert charged(services, p) == fen(Decimal("4.01"))
