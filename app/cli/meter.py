@@ -128,6 +128,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_url_option(swap)
     swap.set_defaults(func=_swap)
 
+    reprint = meter_sub.add_parser("swap-slip", help="write the slip of a point's latest swap")
+    reprint.add_argument("point", metavar="POINT", help="measurement point code")
+    reprint.add_argument("--out", required=True, metavar="FILE.pdf")
+    add_url_option(reprint)
+    reprint.set_defaults(func=_swap_slip)
+
 
 # -- running an operation on a bus ------------------------------------------------------------
 
@@ -346,4 +352,26 @@ def _swap(args: argparse.Namespace) -> int:
             "slip": None if slip_path is None else str(slip_path),
         }
     )
+    return 0
+
+
+def _swap_slip(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.cli.common import resolve_url
+    from app.errors import ShuidianError
+    from app.reports.output import atomic_write, check_writable
+    from app.services import Services
+    from app.services.context import Actor
+
+    services = Services.for_url(resolve_url(args))
+    try:
+        target = check_writable(Path(args.out))
+        slip = services.meter_swap.last_slip(Actor.system("cli"), args.point)
+    except ShuidianError as exc:
+        raise CliError(str(exc), code=1) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    atomic_write(target, services.meter_swap.slip_pdf(slip))
+    print(f"swap slip {slip.slip_no} written to {target}")
     return 0

@@ -37,6 +37,7 @@ from app.domain.permissions import Perm
 from app.domain.settle_basis import PointReading
 from app.errors import MeterSwapError, NotFoundError, PermissionDeniedError
 from app.models.account import Account
+from app.models.audit import AuditEntry
 from app.models.command import Command
 from app.models.gateway import Bus, Gateway
 from app.models.ledger import LedgerEntry
@@ -527,6 +528,8 @@ class MeterSwapService:
                     "initial_read_error": initial.error,
                     "billed_fen": report.booked_fen,
                     "params_command": command_id,
+                    "params_template": template,
+                    "params_skipped": skipped,
                     "cancelled_commands": cancelled_n,
                     "cleared_alarms": cleared,
                     "note": note,
@@ -536,6 +539,83 @@ class MeterSwapService:
             )
             uow.commit()
             return slip
+
+    def last_slip(self, actor: Actor, point: int | str) -> SwapSlip:
+        """The slip of the point's latest swap, rebuilt from its audit entry (a reprint)."""
+        actor.require(Perm.DEVICE_MANAGE)
+        with self.db.uow() as uow:
+            s = uow.session
+            row = _find_point(s, point)
+            entry = s.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.action == "device.meter.swap",
+                    AuditEntry.target_type == "point",
+                    AuditEntry.target_id == str(row.id),
+                )
+                .order_by(AuditEntry.id.desc())
+                .limit(1)
+            ).first()
+            if entry is None or not entry.after or not entry.before:
+                raise MeterSwapError("no_swap", value=row.code)
+            before, after = dict(entry.before), dict(entry.after)
+            old = s.get(Meter, int(str(before["meter_id"])))
+            assert old is not None
+            gw = s.execute(
+                select(Gateway.code, Bus.number)
+                .join(Bus, Bus.gateway_id == Gateway.id)
+                .where(Bus.id == old.bus_id)
+            ).one()
+            room_code = ""
+            if row.room_id is not None:
+                room = s.get(Room, row.room_id)
+                room_code = room.code if room is not None else ""
+            room_name, tenant_name, account_no = _occupant(s, row.room_id)
+            settings = read_settings(s)
+
+            def values(key: str) -> dict[str, Decimal]:
+                raw = after.get(key)
+                return {str(k): Decimal(str(v)) for k, v in (raw or {}).items()}  # type: ignore[attr-defined]
+
+            def moment(key: str) -> datetime:
+                return _aware(datetime.fromisoformat(str(after[key])))
+
+            command = after.get("params_command")
+            return SwapSlip(
+                slip_no=str(after.get("slip_no", "")),
+                site_name=str(settings.get("site.name", "")),
+                swapped_at=_aware(entry.at),
+                operator=entry.operator_login,
+                point_code=row.code,
+                room_code=room_code,
+                room_name=room_name,
+                tenant_name=tenant_name,
+                account_no=account_no,
+                utility=row.utility,
+                protocol=old.protocol,
+                gateway_code=str(gw[0]),
+                bus_number=int(gw[1]),
+                old_meter_id=old.id,
+                old_address=str(before.get("address", old.address)),
+                final_values=values("final"),
+                final_at=moment("final_at"),
+                final_source=str(after.get("final_source", "")),
+                final_note=str(after.get("final_note", "")),
+                new_meter_id=int(str(after["meter_id"])),
+                new_address=str(after.get("address", "")),
+                address_source=str(after.get("address_source", "")),
+                initial_values=values("initial"),
+                initial_at=moment("initial_at"),
+                initial_source=str(after.get("initial_source", "")),
+                initial_note=str(after.get("initial_note", "")),
+                billed_fen=int(str(after.get("billed_fen", 0))),
+                params_template=str(after.get("params_template", "")),
+                params_command_id=None if command is None else int(str(command)),
+                params_skipped=str(after.get("params_skipped", "")),
+                cancelled_commands=int(str(after.get("cancelled_commands", 0))),
+                note=str(after.get("note", "")),
+                timezone=str(settings.get("site.timezone", "Asia/Shanghai")),
+            )
 
     def slip_pdf(self, slip: SwapSlip) -> bytes:
         from app.reports.swap_slip import render_swap_slip

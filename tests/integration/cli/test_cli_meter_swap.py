@@ -65,5 +65,9 @@ def test_meter_swap_command(tmp_path: Path) -> None:
         meter = s.get(Meter, mid)
         assert meter is not None and meter.address == "000000000777"
     db.dispose()
+    again = tmp_path / "again.pdf"
+    reprint = run("meter", "swap-slip", "E-A-1-01", "--out", str(again), "--url", url)
+    assert reprint.returncode == 0, reprint.stderr
+    assert again.read_bytes().startswith(b"%PDF") and data["slip_no"] in reprint.stdout
     verify = run("ledger", "verify", "--url", url)
     assert verify.returncode == 0 and "ledger verify: OK" in verify.stdout

@@ -249,6 +249,11 @@ def test_swap_slip_pdf_has_the_swap(site: tuple[Services, Metering], tmp_path: P
     ):
         assert expected in text, expected
     assert text.count("\f") == 1  # one A5 page, signatures included
+    # a reprint later: the same slip, rebuilt from the swap's audit entry
+    assert services.meter_swap.last_slip(ADMIN, "E-A-1-01") == slip
+    with pytest.raises(MeterSwapError) as err:
+        services.meter_swap.last_slip(ADMIN, "E-A-1-02")
+    assert err.value.problem == "no_swap"
     assert "用户签字" in text
 
 
