@@ -7,6 +7,7 @@ from app.services.alarms import AlarmService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.devices import DeviceService
+from app.services.meter_swap import MeterSwapService
 from app.services.monitoring import MonitoringService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
@@ -40,6 +41,7 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.meter_swap = MeterSwapService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -53,6 +55,7 @@ __all__ = [
     "ControlService",
     "Database",
     "DeviceService",
+    "MeterSwapService",
     "MonitoringService",
     "NotificationService",
     "OperatorService",
