@@ -2541,42 +2541,42 @@ Version {0}</source>
   <context>
     <name>MeterSwapValuePage</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="267" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="273" />
       <source>Read over the bus</source>
       <translation>总线抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="275" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="281" />
       <source>Type the value in (the meter cannot be read)</source>
       <translation>人工录入读数（表计无法抄读）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="288" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="294" />
       <source>Why typed in, where the photo is …</source>
       <translation>人工录入的原因、照片存放位置……</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="291" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="297" />
       <source>Total</source>
       <translation>总读数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="300" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="306" />
       <source>Note</source>
       <translation>说明</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="353" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="359" />
       <source>Reading …</source>
       <translation>正在抄读……</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="368" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="374" />
       <source>Meter {0} reads {1} {2}.</source>
       <translation>表 {0} 读数 {1} {2}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="382" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="388" />
       <source>{0} You can type the value in with a note.</source>
       <translation>{0}可以人工录入读数并填写说明。</translation>
     </message>
@@ -2584,37 +2584,37 @@ Version {0}</source>
   <context>
     <name>MeterSwapWizard</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="761" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="767" />
       <source>Replace meter</source>
       <translation>换表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="764" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="770" />
       <source>Next &gt;</source>
       <translation>下一步 &gt;</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="765" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="771" />
       <source>&lt; Back</source>
       <translation>&lt; 上一步</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="766" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="772" />
       <source>Close</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="767" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="773" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="804" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
       <source>Save swap slip</source>
       <translation>保存换表单</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="804" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -4425,52 +4425,52 @@ Version {0}</source>
   <context>
     <name>SwapAddressPage</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="462" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="468" />
       <source>Address of the new meter</source>
       <translation>新表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="465" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="471" />
       <source>Type it or scan the nameplate barcode, read it with the read-address command (only the new meter on the line), or scan an address range on the bus.</source>
       <translation>手工输入或扫描铭牌条码；也可用读通信地址命令读取（线路上只接新表时），或在总线上扫描一个地址范围。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="473" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="479" />
       <source>Read address</source>
       <translation>读通信地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="479" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="485" />
       <source>Scan the bus</source>
       <translation>扫描总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="493" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="499" />
       <source>New address</source>
       <translation>新表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="497" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="503" />
       <source>Address range</source>
       <translation>地址范围</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="525" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="531" />
       <source>Reading the address …</source>
       <translation>正在读取通信地址……</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="528" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="534" />
       <source>Meter {0} answered.</source>
       <translation>表 {0} 已应答。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="544" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="550" />
       <source>Scanning …</source>
       <translation>正在扫描……</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="547" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="553" />
       <source>{0} new meter(s) found.</source>
       <translation>发现 {0} 块新表。</translation>
     </message>
@@ -4478,22 +4478,22 @@ Version {0}</source>
   <context>
     <name>SwapFinalPage</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="422" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="428" />
       <source>Final value of the old meter</source>
       <translation>旧表止码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="424" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="430" />
       <source>Read it over the bus, or type it in from the display of a dead meter.</source>
       <translation>通过总线抄读；表计损坏时按表盘显示人工录入。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="432" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="438" />
       <source>no reading yet</source>
       <translation>尚无读数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="437" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="443" />
       <source>Point {0}, old meter {1} on gateway {2} bus {3}; last reading {4}.</source>
       <translation>计量点 {0}，旧表 {1}（网关 {2} 第 {3} 路），最近读数 {4}。</translation>
     </message>
@@ -4501,17 +4501,17 @@ Version {0}</source>
   <context>
     <name>SwapInitialPage</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="583" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="589" />
       <source>Initial value of the new meter</source>
       <translation>新表起码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="584" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="590" />
       <source>Consumption is billed from this value on.</source>
       <translation>新表自该读数起计费。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="594" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="600" />
       <source>New meter {0}.</source>
       <translation>新表 {0}。</translation>
     </message>
@@ -4539,7 +4539,7 @@ Version {0}</source>
       <translation>查找</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="216" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="222" />
       <source>{0}  room {1}  meter {2}  last reading {3}</source>
       <translation>{0}  房间 {1}  表 {2}  最近读数 {3}</translation>
     </message>
@@ -4547,77 +4547,77 @@ Version {0}</source>
   <context>
     <name>SwapSummaryPage</name>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="616" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="622" />
       <source>Summary</source>
       <translation>确认换表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="618" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="624" />
       <source>Check the values; nothing is changed until you confirm the swap.</source>
       <translation>请核对以下信息；点击“确认换表”之前不会做任何修改。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="626" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="632" />
       <source>Confirm swap</source>
       <translation>确认换表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="629" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="635" />
       <source>Save swap slip (PDF)…</source>
       <translation>保存换表单（PDF）…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="638" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="644" />
       <source>Note</source>
       <translation>备注</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="652" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
       <source>read over the bus</source>
       <translation>总线抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="652" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
       <source>typed in</source>
       <translation>人工录入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="660" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="666" />
       <source>Point: {0} (room {1})</source>
       <translation>计量点：{0}（房间 {1}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="661" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="667" />
       <source>Old meter {0}: final value {1} {2}, {3}</source>
       <translation>旧表 {0}：止码 {1} {2}，{3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="664" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="670" />
       <source>New meter {0}: initial value {1} {2}, {3}</source>
       <translation>新表 {0}：起码 {1} {2}，{3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="671" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="677" />
       <source>Billed now for the old meter since its last reading: {0} {1}.</source>
       <translation>旧表自最近读数以来的用量 {0} {1} 将随换表结算。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="677" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="683" />
       <source>Parameter template {0} will be downloaded to the new meter.</source>
       <translation>参数模板 {0} 将重新下发到新表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="694" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="700" />
       <source>Swapping …</source>
       <translation>正在换表……</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="712" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="718" />
       <source>Swapped. Slip {0}; charged for the old meter: {1}.</source>
       <translation>换表完成。换表单 {0}；本次结算扣费 {1}。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/wizards/meter_swap.py" line="740" />
+      <location filename="../../app/ui/wizards/meter_swap.py" line="746" />
       <source>Swap slip saved: {0}</source>
       <translation>换表单已保存：{0}</translation>
     </message>
