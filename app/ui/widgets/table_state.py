@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QTableView, QTreeView
 
@@ -21,4 +22,6 @@ class HeaderStateKeeper(QObject):
         header.sectionMoved.connect(self._save)
 
     def _save(self, *_args: object) -> None:
+        if not shiboken6.isValid(self.header):
+            return  # the table is being destroyed
         QSettings().setValue(self.key, self.header.saveState())
