@@ -43,9 +43,6 @@ class AccountTableModel(FastTableModel[AccountSummary]):
         "closed": QT_TRANSLATE_NOOP("AccountTableModel", "Closed"),
     }
 
-    def __init__(self) -> None:
-        super().__init__()
-
     # -- rows, search and sort ---------------------------------------------------------------
 
     @classmethod
@@ -107,11 +104,7 @@ class AccountTableModel(FastTableModel[AccountSummary]):
             return _tr(str(self.COLUMNS[section]))
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        a = self.row_at(index.row())
-        col = index.column()
+    def cell(self, a: AccountSummary, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return a.room_code

@@ -8,6 +8,9 @@ list of matching rows in one pass (narrowing from the previous matches while the
 a sort is one Python ``sorted`` over per-row keys. The view then sees only the matching rows, in
 order, through one ``layoutChanged`` (selection and current row follow their rows).
 
+Painting asks for one cell at a time (``multiData``: every role of a cell in one call, from a
+per-row cache filled on first sight) instead of one ``data()`` call per cell and role.
+
 Rows are addressed two ways: the *source* row (position in the list given to ``set_rows``) and
 the *view* row (position in the table as shown). ``row_at`` and ``index`` take view rows.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt
 
 T = TypeVar("T")
 
@@ -27,9 +30,10 @@ FIELD_SEPARATOR = "\x1f"
 
 
 class FastTableModel(QAbstractTableModel, Generic[T]):
-    """Subclasses define ``columnCount``/``headerData``/``data`` (for view rows, through
-    ``row_at``), ``search_text`` (a row's lowercase text the search box looks in) and
-    ``sort_value`` (a row's raw value in a column, as the table sorts it)."""
+    """Subclasses define ``columnCount``, ``headerData``, ``cell`` (a row's value in a column
+    for a role, as ``data`` would give it), ``search_text`` (a row's lowercase text the search
+    box looks in) and ``sort_value`` (a row's raw value in a column, as the table sorts it).
+    ``cell`` values are cached per row until the row changes (``source_rows_changed``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,6 +47,7 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         self._accept_key: Hashable = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        self._cells: dict[int, list[dict[int, Any]]] = {}  # source row → column → role → value
 
     # -- to override -------------------------------------------------------------------------
 
@@ -51,6 +56,9 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         raise NotImplementedError
 
     def sort_value(self, row: T, column: int) -> Any:
+        raise NotImplementedError
+
+    def cell(self, row: T, column: int, role: int) -> Any:
         raise NotImplementedError
 
     @classmethod
@@ -74,6 +82,7 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         self._order = self._sorted_order()
         self._shown = self._filtered(self._order)
         self._view_row = None
+        self._cells.clear()
         self.endResetModel()
 
     def all_rows(self) -> list[T]:
@@ -116,6 +125,8 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         """Some rows' values changed in place (in ``columns``, None: any): repaint them, and
         filter and sort again where the filter or the sort looks at what changed (the search
         text is assumed unchanged when ``columns`` is given)."""
+        for s in source_rows:
+            self._cells.pop(s, None)
         resort = self._sort_column >= 0 and (columns is None or self._sort_column in columns)
         refilter = self._accept is not None or (columns is None and bool(self._needle))
         if resort or refilter:
@@ -217,3 +228,31 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
 
     def rowCount(self, parent: QModelIndex | Any = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._shown)
+
+    def data(self, index: QModelIndex | Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return self.cell(self.row_at(index.row()), index.column(), int(role))
+
+    def multiData(self, index: QModelIndex | Any, span: QModelRoleDataSpan | Any) -> None:
+        n = len(span)
+        if not index.isValid():
+            for i in range(n):
+                span[i].clearData()
+            return
+        source, column = self._shown[index.row()], index.column()
+        cells = self._cells.get(source)
+        if cells is None:
+            cells = self._cells[source] = [{} for _ in range(self.columnCount())]
+        roles = cells[column]
+        for i in range(n):
+            slot = span[i]
+            role = slot.role()
+            try:
+                value = roles[role]
+            except KeyError:
+                value = roles[role] = self.cell(self._rows[source], column, role)
+            if value is None:
+                slot.clearData()
+            else:
+                slot.setData(value)

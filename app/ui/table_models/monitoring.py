@@ -200,11 +200,7 @@ class MonitorTableModel(FastTableModel[MonitorPoint]):
             )
         return _tr(str(self.COLUMNS[section]))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p = self.row_at(index.row())
-        col = index.column()
+    def cell(self, p: MonitorPoint, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if col == self.ROOM:
                 return p.room_code or p.point_code  # a public meter has no room
