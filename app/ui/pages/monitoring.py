@@ -56,9 +56,7 @@ def load_points(buildings: list[BuildingRef], rows: list[MonitorPoint]) -> Point
             cut += 1
         if r.last_command is not None and not r.last_command.final:
             busy.add(r.point_id)
-    return PointsLoaded(
-        buildings, rows, MonitorTableModel.search_texts(rows), online, cut, busy
-    )
+    return PointsLoaded(buildings, rows, MonitorTableModel.search_texts(rows), online, cut, busy)
 
 
 def _matches_state(p: MonitorPoint, c: CommandProgress | None, state: str) -> bool:

@@ -17,7 +17,14 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.domain.money import format_fen
 from app.services.dto import AccountSummary
-from app.ui.table_models.fast import FIELD_SEPARATOR, FastTableModel
+from app.ui.table_models.fast import (
+    ALIGNMENT,
+    DISPLAY,
+    FIELD_SEPARATOR,
+    FOREGROUND,
+    RIGHT,
+    FastTableModel,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -104,30 +111,21 @@ class AccountTableModel(FastTableModel[AccountSummary]):
             return _tr(str(self.COLUMNS[section]))
         return None
 
-    def cell(self, a: AccountSummary, col: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return a.room_code
-            if col == 1:
-                return a.room_name
-            if col == 2:
-                return a.tenant_name
-            if col == 3:
-                return a.tenant_phone or ""
-            if col == 4:
-                return _tr(str(self.STATES[a.state]))
-            if col == 5:
-                return format_fen(a.cash_fen)
-            if col == 6:
-                return format_fen(a.subsidy_fen)
-            return format_fen(a.balance_fen)
-        if role == Qt.ItemDataRole.UserRole:  # sort key (a proxy above this model sorts by it)
-            return self.sort_value(a, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 5:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 7:
-            if a.balance_fen < 0:
-                return QBrush(QColor("#c62828"))
-            if a.balance_fen <= a.warn_threshold_fen:
-                return QBrush(QColor("#ef6c00"))
-        return None
+    def row_cells(self, a: AccountSummary) -> list[dict[int, Any]]:
+        balance = a.cash_fen + a.subsidy_fen
+        money = {ALIGNMENT: RIGHT}
+        balance_cell: dict[int, Any] = {DISPLAY: format_fen(balance), ALIGNMENT: RIGHT}
+        if balance < 0:
+            balance_cell[FOREGROUND] = QBrush(QColor("#c62828"))
+        elif balance <= a.warn_threshold_fen:
+            balance_cell[FOREGROUND] = QBrush(QColor("#ef6c00"))
+        return [
+            {DISPLAY: a.room_code},
+            {DISPLAY: a.room_name},
+            {DISPLAY: a.tenant_name},
+            {DISPLAY: a.tenant_phone or ""},
+            {DISPLAY: _tr(str(self.STATES[a.state]))},
+            {DISPLAY: format_fen(a.cash_fen), **money},
+            {DISPLAY: format_fen(a.subsidy_fen), **money},
+            balance_cell,
+        ]

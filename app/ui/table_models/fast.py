@@ -8,8 +8,9 @@ list of matching rows in one pass (narrowing from the previous matches while the
 a sort is one Python ``sorted`` over per-row keys. The view then sees only the matching rows, in
 order, through one ``layoutChanged`` (selection and current row follow their rows).
 
-Painting asks for one cell at a time (``multiData``: every role of a cell in one call, from a
-per-row cache filled on first sight) instead of one ``data()`` call per cell and role.
+Painting asks once per cell (``multiData``: every role of a cell in one call) instead of once
+per cell and role (``data``), and a row's cells are computed together the first time the row is
+seen (``row_cells``), then kept until the row changes.
 
 Rows are addressed two ways: the *source* row (position in the list given to ``set_rows``) and
 the *view* row (position in the table as shown). ``row_at`` and ``index`` take view rows.
@@ -20,20 +21,36 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleDataSpan,
+    Qt,
+)
 
 T = TypeVar("T")
 
 # search texts of several columns are joined with this, so that a search never matches across
 # two columns (a line edit cannot produce it)
 FIELD_SEPARATOR = "\x1f"
+# the roles as plain ints (comparing and hashing enum members costs more)
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+SORT = int(Qt.ItemDataRole.UserRole.value)  # the raw value a column sorts by
+RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
+_ROWS_ONLY = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+CACHED_ROWS = 4096  # rows whose cells are kept (those painted lately)
 
 
 class FastTableModel(QAbstractTableModel, Generic[T]):
-    """Subclasses define ``columnCount``, ``headerData``, ``cell`` (a row's value in a column
-    for a role, as ``data`` would give it), ``search_text`` (a row's lowercase text the search
-    box looks in) and ``sort_value`` (a row's raw value in a column, as the table sorts it).
-    ``cell`` values are cached per row until the row changes (``source_rows_changed``)."""
+    """Subclasses define ``columnCount``, ``headerData``, ``row_cells`` (a row's cells: per
+    column, {role: value} of the roles that have a value), ``search_text`` (a row's lowercase
+    text the search box looks in) and ``sort_value`` (a row's raw value in a column, as the
+    table sorts it; also what ``data`` gives for ``UserRole``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,6 +65,7 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._cells: dict[int, list[dict[int, Any]]] = {}  # source row → column → role → value
+        self._span_roles: dict[int, tuple[int, ...]] = {}  # span length → its roles, in order
 
     # -- to override -------------------------------------------------------------------------
 
@@ -58,7 +76,7 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
     def sort_value(self, row: T, column: int) -> Any:
         raise NotImplementedError
 
-    def cell(self, row: T, column: int, role: int) -> Any:
+    def row_cells(self, row: T) -> list[dict[int, Any]]:
         raise NotImplementedError
 
     @classmethod
@@ -210,7 +228,9 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         self._set_shown(self._filtered(self._order))
 
     def _set_shown(self, shown: list[int]) -> None:
-        self.layoutAboutToBeChanged.emit()
+        # only rows change: the hint spares the column header (it would lay its sections out
+        # again and resize the stretched last column twice, each time saving the layout)
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
         before = self.persistentIndexList()
         old_shown = self._shown
         self._shown = shown
@@ -222,37 +242,45 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
                 v = self.view_row(old_shown[row]) if 0 <= row < len(old_shown) else None
                 after.append(QModelIndex() if v is None else self.index(v, index.column()))
             self.changePersistentIndexList(before, after)
-        self.layoutChanged.emit()
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
 
     # -- Qt ----------------------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | Any = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._shown)
 
-    def data(self, index: QModelIndex | Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def _row_cells(self, source: int) -> list[dict[int, Any]]:
+        cells = self._cells.get(source)
+        if cells is None:
+            if len(self._cells) >= CACHED_ROWS:
+                self._cells.clear()
+            cells = self._cells[source] = self.row_cells(self._rows[source])
+        return cells
+
+    def data(self, index: QModelIndex | Any, role: int = DISPLAY) -> Any:
         if not index.isValid():
             return None
-        return self.cell(self.row_at(index.row()), index.column(), int(role))
+        role = int(getattr(role, "value", role))
+        if role == SORT:
+            return self.sort_value(self.row_at(index.row()), index.column())
+        return self._row_cells(self._shown[index.row()])[index.column()].get(role)
 
     def multiData(self, index: QModelIndex | Any, span: QModelRoleDataSpan | Any) -> None:
+        """Every role of one cell. The spans Qt's delegates hand in are fresh (no data) and
+        always ask the same roles in the same order: only the roles with a value are set."""
         n = len(span)
+        if n == 0:
+            return
+        roles = self._span_roles.get(n)
+        if roles is None or span[0].role() != roles[0] or span[n - 1].role() != roles[-1]:
+            roles = tuple(span[i].role() for i in range(n))
+            self._span_roles[n] = roles
         if not index.isValid():
             for i in range(n):
                 span[i].clearData()
             return
-        source, column = self._shown[index.row()], index.column()
-        cells = self._cells.get(source)
-        if cells is None:
-            cells = self._cells[source] = [{} for _ in range(self.columnCount())]
-        roles = cells[column]
-        for i in range(n):
-            slot = span[i]
-            role = slot.role()
-            try:
-                value = roles[role]
-            except KeyError:
-                value = roles[role] = self.cell(self._rows[source], column, role)
-            if value is None:
-                slot.clearData()
-            else:
-                slot.setData(value)
+        cell = self._row_cells(self._shown[index.row()])[index.column()]
+        for i, role in enumerate(roles):
+            value = cell.get(role)
+            if value is not None:
+                span[i].setData(value)

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.monitoring import CommandProgress, MonitorPoint
-from app.ui.table_models.fast import FastTableModel
+from app.ui.table_models.fast import ALIGNMENT, DISPLAY, FOREGROUND, RIGHT, TOOLTIP, FastTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 CONTEXT = "MonitorTableModel"
@@ -109,7 +109,9 @@ class MonitorTableModel(FastTableModel[MonitorPoint]):
     @classmethod
     def search_text(cls, p: MonitorPoint) -> str:
         """Room, room name, meter address, point code and name, lowercase."""
-        return f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code} {p.point_name}".lower()
+        return (
+            f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code} {p.point_name}".lower()
+        )
 
     def sort_value(self, p: MonitorPoint, column: int) -> Any:
         if column == self.ROOM:
@@ -200,51 +202,38 @@ class MonitorTableModel(FastTableModel[MonitorPoint]):
             )
         return _tr(str(self.COLUMNS[section]))
 
-    def cell(self, p: MonitorPoint, col: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.ROOM:
-                return p.room_code or p.point_code  # a public meter has no room
-            if col == self.NAME:
-                return p.room_name or p.point_name
-            if col == self.BUILDING:
-                return p.building_name
-            if col == self.ADDRESS:
-                return p.meter_address
-            if col == self.VALUE:
-                return self.value_text(p.last_value)
-            if col == self.READ_AT:
-                return local_time(p.last_read_at)
-            if col == self.LIVE:
-                return self.live_text(p)
-            if col == self.SWITCH:
-                return self.switch_text(p)
-            if col == self.CAUSE:
-                return _tr(str(self.CAUSES[p.trip_cause])) if p.trip_cause in self.CAUSES else ""
-            if col == self.KEEP:
-                return _tr(str(self.YES)) if p.keep_power else ""
-            if col == self.ONLINE:
-                return _tr(str(self.ONLINE_NAMES.get(p.online, p.online)))
-            if col == self.COMMAND:
-                return self.command_text(self._commands.get(p.point_id))
-            return None
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return self.sort_value(p, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.VALUE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == self.ONLINE and p.online != "online":
-                return QBrush(QColor("#c62828" if p.online == "offline" else "#757575"))
-            if col == self.SWITCH and p.relay_state == "open":
-                return QBrush(QColor("#c62828"))
-            if col == self.COMMAND:
-                c = self._commands.get(p.point_id)
-                if c is not None and c.state == "failed":
-                    return QBrush(QColor("#c62828"))
-                if c is not None and c.state == "confirmed":
-                    return QBrush(QColor("#2e7d32"))
-                if c is not None and not c.final:
-                    return QBrush(QColor("#ef6c00"))
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.LIVE and p.live_at is not None:
+    def row_cells(self, p: MonitorPoint) -> list[dict[int, Any]]:
+        c = self._commands.get(p.point_id)
+        cells: list[dict[int, Any]] = [
+            {DISPLAY: p.room_code or p.point_code},  # a public meter has no room
+            {DISPLAY: p.room_name or p.point_name},
+            {DISPLAY: p.building_name},
+            {DISPLAY: p.meter_address},
+            {DISPLAY: self.value_text(p.last_value), ALIGNMENT: RIGHT},
+            {DISPLAY: local_time(p.last_read_at)},
+            {DISPLAY: self.live_text(p)},
+            {DISPLAY: self.switch_text(p)},
+            {DISPLAY: _tr(str(self.CAUSES[p.trip_cause])) if p.trip_cause in self.CAUSES else ""},
+            {DISPLAY: _tr(str(self.YES)) if p.keep_power else ""},
+            {DISPLAY: _tr(str(self.ONLINE_NAMES.get(p.online, p.online)))},
+            {DISPLAY: self.command_text(c)},
+        ]
+        if p.online != "online":
+            cells[self.ONLINE][FOREGROUND] = QBrush(
+                QColor("#c62828" if p.online == "offline" else "#757575")
+            )
+        if p.relay_state == "open":
+            cells[self.SWITCH][FOREGROUND] = QBrush(QColor("#c62828"))
+        if c is not None:
+            if c.state == "failed":
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#c62828"))
+            elif c.state == "confirmed":
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#2e7d32"))
+            elif not c.final:
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#ef6c00"))
+            if c.result:
+                cells[self.COMMAND][TOOLTIP] = c.result
+        if p.live_at is not None:
             tip = QCoreApplication.translate("MonitorTableModel", "Read at {0}").format(
                 local_time(p.live_at)
             )
@@ -252,8 +241,5 @@ class MonitorTableModel(FastTableModel[MonitorPoint]):
                 tip += "\n" + QCoreApplication.translate("MonitorTableModel", "PF {0}").format(
                     p.live["power_factor"]
                 )
-            return tip
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.COMMAND:
-            c = self._commands.get(p.point_id)
-            return c.result if c is not None and c.result else None
-        return None
+            cells[self.LIVE][TOOLTIP] = tip
+        return cells
