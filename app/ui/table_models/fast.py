@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
-    QModelRoleDataSpan,
     Qt,
 )
 
@@ -65,7 +64,8 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._cells: dict[int, list[dict[int, Any]]] = {}  # source row → column → role → value
-        self._span_roles: dict[int, tuple[int, ...]] = {}  # span length → its roles, in order
+        # (length, first role, last role) of a span → where each of its roles is
+        self._span_slots: dict[tuple[int, int, int], dict[int, int]] = {}
 
     # -- to override -------------------------------------------------------------------------
 
@@ -230,7 +230,8 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
     def _set_shown(self, shown: list[int]) -> None:
         # only rows change: the hint spares the column header (it would lay its sections out
         # again and resize the stretched last column twice, each time saving the layout)
-        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
+        about: Any = self.layoutAboutToBeChanged  # (overloaded signal: pick the overload)
+        about[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
         before = self.persistentIndexList()
         old_shown = self._shown
         self._shown = shown
@@ -242,7 +243,8 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
                 v = self.view_row(old_shown[row]) if 0 <= row < len(old_shown) else None
                 after.append(QModelIndex() if v is None else self.index(v, index.column()))
             self.changePersistentIndexList(before, after)
-        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
+        changed: Any = self.layoutChanged
+        changed[_LAYOUT_SIGNATURE].emit([], _ROWS_ONLY)
 
     # -- Qt ----------------------------------------------------------------------------------
 
@@ -265,22 +267,23 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
             return self.sort_value(self.row_at(index.row()), index.column())
         return self._row_cells(self._shown[index.row()])[index.column()].get(role)
 
-    def multiData(self, index: QModelIndex | Any, span: QModelRoleDataSpan | Any) -> None:
+    def multiData(self, index: QModelIndex | Any, span: Any) -> None:
         """Every role of one cell. The spans Qt's delegates hand in are fresh (no data) and
         always ask the same roles in the same order: only the roles with a value are set."""
         n = len(span)
         if n == 0:
             return
-        roles = self._span_roles.get(n)
-        if roles is None or span[0].role() != roles[0] or span[n - 1].role() != roles[-1]:
-            roles = tuple(span[i].role() for i in range(n))
-            self._span_roles[n] = roles
+        first, last = span[0].role(), span[n - 1].role()
+        slots = self._span_slots.get((n, first, last))
+        if slots is None:
+            slots = {span[i].role(): i for i in range(n)}
+            self._span_slots[(n, first, last)] = slots
         if not index.isValid():
             for i in range(n):
                 span[i].clearData()
             return
         cell = self._row_cells(self._shown[index.row()])[index.column()]
-        for i, role in enumerate(roles):
-            value = cell.get(role)
-            if value is not None:
-                span[i].setData(value)
+        for role, value in cell.items():
+            at = slots.get(role)
+            if at is not None:
+                span[at].setData(value)
