@@ -10,8 +10,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QTableView
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 from pytestqt.qtbot import QtBot
 
 from app.services.dto import AccountSummary
@@ -254,3 +260,28 @@ def test_monitor_rows_follow_command_changes_under_a_filter(qtbot: QtBot) -> Non
     assert model.index(1, MonitorTableModel.COMMAND).data() == "拉闸：已确认"
     assert model.index(1, MonitorTableModel.COMMAND).data(Qt.ItemDataRole.ToolTipRole) == "ok"
     assert model.view_row(model.row_of(1) or 0) == 2
+
+
+class _Delegate(QStyledItemDelegate):
+    def option(self, index: QModelIndex) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initStyleOption(option, index)  # asks the model for every role of the cell at once
+        return option
+
+
+def test_painting_a_cell_shows_its_own_values_only(
+    table: tuple[AccountTableModel, QTableView],
+) -> None:
+    model, _view = table
+    delegate = _Delegate()
+    first = delegate.option(model.index(0, 0))
+    plain = QColor(first.palette.color(QPalette.ColorRole.Text))
+    red = delegate.option(model.index(1, 7))  # A-1-02 in arrears: balance in red, right-aligned
+    assert red.text == "-¥5.00"
+    assert red.palette.color(QPalette.ColorRole.Text).name() == "#c62828"
+    assert red.displayAlignment & Qt.AlignmentFlag.AlignRight
+    # the next cell painted (the delegate reuses its request) has neither colour nor alignment
+    cell = delegate.option(model.index(1, 0))
+    assert cell.text == "A-1-02"
+    assert cell.palette.color(QPalette.ColorRole.Text) == plain
+    assert not cell.displayAlignment & Qt.AlignmentFlag.AlignRight

@@ -268,8 +268,9 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
         return self._row_cells(self._shown[index.row()])[index.column()].get(role)
 
     def multiData(self, index: QModelIndex | Any, span: Any) -> None:
-        """Every role of one cell. The spans Qt's delegates hand in are fresh (no data) and
-        always ask the same roles in the same order: only the roles with a value are set."""
+        """Every role of one cell, in one call. Qt's delegate hands in the same span for every
+        cell (its roles in the same order, still holding the previous cell's values): each role
+        is set or cleared."""
         n = len(span)
         if n == 0:
             return
@@ -283,7 +284,9 @@ class FastTableModel(QAbstractTableModel, Generic[T]):
                 span[i].clearData()
             return
         cell = self._row_cells(self._shown[index.row()])[index.column()]
-        for role, value in cell.items():
-            at = slots.get(role)
-            if at is not None:
+        for role, at in slots.items():
+            value = cell.get(role)
+            if value is None:
+                span[at].clearData()
+            else:
                 span[at].setData(value)
