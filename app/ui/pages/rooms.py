@@ -161,7 +161,7 @@ class RoomsPage(Page):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         # fitting the columns looks at the rows in view and this many more, not at all of them
-        self.table.horizontalHeader().setResizeContentsPrecision(200)
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 2)
         top.addWidget(self.summary_label, 3)

@@ -57,19 +57,20 @@ class AccountTableModel(FastTableModel[AccountSummary]):
         """What the search box looks in: every column's text, as shown (case-insensitive)."""
         states = {key: _tr(str(name)) for key, name in cls.STATES.items()}
         sep = FIELD_SEPARATOR
+        money: dict[int, str] = {}  # amounts repeat (¥0.00 subsidies…): format each once
+
+        def fen(amount: int) -> str:
+            text = money.get(amount)
+            if text is None:
+                text = money[amount] = format_fen(amount)
+            return text
+
+        # (money texts have no letters: only the other columns need lowering)
         return [
-            sep.join(
-                (
-                    a.room_code,
-                    a.room_name,
-                    a.tenant_name,
-                    a.tenant_phone or "",
-                    states[a.state],
-                    format_fen(a.cash_fen),
-                    format_fen(a.subsidy_fen),
-                    format_fen(a.cash_fen + a.subsidy_fen),
-                )
-            ).lower()
+            f"{a.room_code}{sep}{a.room_name}{sep}{a.tenant_name}{sep}{a.tenant_phone or ''}"
+            f"{sep}{states[a.state]}".lower()
+            + f"{sep}{fen(a.cash_fen)}{sep}{fen(a.subsidy_fen)}"
+            f"{sep}{fen(a.cash_fen + a.subsidy_fen)}"
             for a in rows
         ]
 
