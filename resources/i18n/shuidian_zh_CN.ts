@@ -101,57 +101,57 @@
   <context>
     <name>AccountTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="29" />
+      <location filename="../../app/ui/table_models/accounts.py" line="38" />
       <source>Room</source>
       <translation>房间号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="30" />
+      <location filename="../../app/ui/table_models/accounts.py" line="39" />
       <source>Name</source>
       <translation>房间名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="31" />
+      <location filename="../../app/ui/table_models/accounts.py" line="40" />
       <source>Tenant</source>
       <translation>商户/住户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="32" />
+      <location filename="../../app/ui/table_models/accounts.py" line="41" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="33" />
+      <location filename="../../app/ui/table_models/accounts.py" line="42" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="34" />
+      <location filename="../../app/ui/table_models/accounts.py" line="43" />
       <source>Cash</source>
       <translation>现金</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="35" />
+      <location filename="../../app/ui/table_models/accounts.py" line="44" />
       <source>Subsidy</source>
       <translation>补助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="36" />
+      <location filename="../../app/ui/table_models/accounts.py" line="45" />
       <source>Balance</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="39" />
+      <location filename="../../app/ui/table_models/accounts.py" line="48" />
       <source>Active</source>
       <translation>正常</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="40" />
+      <location filename="../../app/ui/table_models/accounts.py" line="49" />
       <source>Suspended</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="41" />
+      <location filename="../../app/ui/table_models/accounts.py" line="50" />
       <source>Closed</source>
       <translation>已销户</translation>
     </message>
@@ -2622,201 +2622,201 @@ Version {0}</source>
   <context>
     <name>MonitorTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="39" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
       <source>Room</source>
       <translation>房间号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="40" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
       <source>Room name</source>
       <translation>房间名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="41" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="42" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
       <source>Meter address</source>
       <translation>表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
       <source>Last reading</source>
       <translation>最近读数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
       <source>Read at</source>
       <translation>抄读时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
       <source>Live values</source>
       <translation>实时值</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
       <source>Switch</source>
       <translation>通断状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="51" />
       <source>Trip cause</source>
       <translation>断电原因</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="52" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="75" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
       <source>Command</source>
       <translation>命令进度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="57" />
       <source>Supplying</source>
       <translation>通电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="58" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="55" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="56" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="61" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="62" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="65" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
       <source>Unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="63" />
       <source>Valve open</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
       <source>No switch</source>
       <translation>无开关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="70" />
       <source>Arrears</source>
       <translation>欠费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="67" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
       <source>Manual</source>
       <translation>人工</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
       <source>Protection</source>
       <translation>保护</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="73" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
       <source>Never read</source>
       <translation>未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="78" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="82" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="79" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="83" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
       <source>Read</source>
       <translation>抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
       <source>Parameters</source>
       <translation>参数下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
       <source>pending</source>
       <translation>等待执行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="89" />
       <source>sent</source>
       <translation>已下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="86" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
       <source>confirmed</source>
       <translation>已确认</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="87" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="91" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="92" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="94" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="138" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="173" />
       <source>{0}: {1}</source>
       <translation>{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="168" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="200" />
       <source>Last reading ({0})</source>
       <translation>最近读数（{0}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="236" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="237" />
       <source>Read at {0}</source>
       <translation>读取于 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="240" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="241" />
       <source>PF {0}</source>
       <translation>功率因数 {0}</translation>
     </message>
@@ -2824,156 +2824,156 @@ Version {0}</source>
   <context>
     <name>MonitoringPage</name>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="107" />
-      <location filename="../../app/ui/pages/monitoring.py" line="244" />
+      <location filename="../../app/ui/pages/monitoring.py" line="95" />
+      <location filename="../../app/ui/pages/monitoring.py" line="232" />
       <source>All buildings</source>
       <translation>全部楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <location filename="../../app/ui/pages/monitoring.py" line="98" />
       <source>All states</source>
       <translation>全部状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="111" />
+      <location filename="../../app/ui/pages/monitoring.py" line="99" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="112" />
+      <location filename="../../app/ui/pages/monitoring.py" line="100" />
       <source>Offline or never read</source>
       <translation>离线或未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="101" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="101" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="102" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="103" />
       <source>Command in progress</source>
       <translation>命令执行中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="116" />
+      <location filename="../../app/ui/pages/monitoring.py" line="104" />
       <source>Command failed</source>
       <translation>命令失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="121" />
+      <location filename="../../app/ui/pages/monitoring.py" line="109" />
       <source>Search room, name or meter address</source>
       <translation>搜索房间号、名称或表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="333" />
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="317" />
       <source>Read now</source>
       <translation>立即抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="320" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="320" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="127" />
-      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="127" />
-      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="128" />
-      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <location filename="../../app/ui/pages/monitoring.py" line="116" />
+      <location filename="../../app/ui/pages/monitoring.py" line="362" />
       <source>Keep power on</source>
       <translation>设置保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="129" />
-      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <location filename="../../app/ui/pages/monitoring.py" line="117" />
+      <location filename="../../app/ui/pages/monitoring.py" line="362" />
       <source>Keep power off</source>
       <translation>取消保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="177" />
+      <location filename="../../app/ui/pages/monitoring.py" line="165" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="179" />
+      <location filename="../../app/ui/pages/monitoring.py" line="167" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="223" />
+      <location filename="../../app/ui/pages/monitoring.py" line="211" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="272" />
+      <location filename="../../app/ui/pages/monitoring.py" line="246" />
       <source>{0} points · {1} online · {2} offline · {3} cut</source>
       <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="321" />
+      <location filename="../../app/ui/pages/monitoring.py" line="304" />
       <source>You do not have permission to control meters.</source>
       <translation>您没有控制表具的权限。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="351" />
+      <location filename="../../app/ui/pages/monitoring.py" line="335" />
       <source>None of the selected points has a switch.</source>
       <translation>所选计量点都没有通断开关。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="354" />
-      <location filename="../../app/ui/pages/monitoring.py" line="380" />
+      <location filename="../../app/ui/pages/monitoring.py" line="338" />
+      <location filename="../../app/ui/pages/monitoring.py" line="364" />
       <source>{0} on {1} point(s). Why?</source>
       <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="359" />
+      <location filename="../../app/ui/pages/monitoring.py" line="343" />
       <source>Sending…</source>
       <translation>正在提交…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="368" />
+      <location filename="../../app/ui/pages/monitoring.py" line="352" />
       <source>{0} command(s) queued.</source>
       <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="370" />
+      <location filename="../../app/ui/pages/monitoring.py" line="354" />
       <source>The same command is already on its way.</source>
       <translation>相同的命令正在执行中。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="392" />
+      <location filename="../../app/ui/pages/monitoring.py" line="376" />
       <source>Keep power changed on {0} point(s).</source>
       <translation>已更改 {0} 个计量点的保电设置。</translation>
     </message>
@@ -3864,153 +3864,153 @@ Version {0}</source>
   <context>
     <name>RoomsPage</name>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="139" />
+      <location filename="../../app/ui/pages/rooms.py" line="137" />
       <source>Buildings / floors</source>
       <translation>楼栋/楼层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="145" />
+      <location filename="../../app/ui/pages/rooms.py" line="143" />
       <source>Search room, tenant, phone or initials</source>
       <translation>搜索房间号、商户名、电话或拼音首字母</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="178" />
+      <location filename="../../app/ui/pages/rooms.py" line="177" />
       <source>Account details</source>
       <translation>账户详情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="182" />
+      <location filename="../../app/ui/pages/rooms.py" line="181" />
       <source>Account</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="183" />
+      <location filename="../../app/ui/pages/rooms.py" line="182" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="184" />
+      <location filename="../../app/ui/pages/rooms.py" line="183" />
       <source>Building / floor</source>
       <translation>楼栋/楼层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="185" />
+      <location filename="../../app/ui/pages/rooms.py" line="184" />
       <source>Room type</source>
       <translation>房间类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="186" />
+      <location filename="../../app/ui/pages/rooms.py" line="185" />
       <source>Area</source>
       <translation>面积</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="187" />
+      <location filename="../../app/ui/pages/rooms.py" line="186" />
       <source>Tenant</source>
       <translation>商户/住户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="188" />
+      <location filename="../../app/ui/pages/rooms.py" line="187" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="189" />
+      <location filename="../../app/ui/pages/rooms.py" line="188" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="190" />
+      <location filename="../../app/ui/pages/rooms.py" line="189" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="191" />
+      <location filename="../../app/ui/pages/rooms.py" line="190" />
       <source>Cash</source>
       <translation>现金</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="192" />
+      <location filename="../../app/ui/pages/rooms.py" line="191" />
       <source>Subsidy</source>
       <translation>补助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="193" />
+      <location filename="../../app/ui/pages/rooms.py" line="192" />
       <source>Balance</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="194" />
+      <location filename="../../app/ui/pages/rooms.py" line="193" />
       <source>Overdraft / warning</source>
       <translation>透支额度/预警</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="202" />
+      <location filename="../../app/ui/pages/rooms.py" line="201" />
       <source>Ledger</source>
       <translation>账目明细</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="205" />
+      <location filename="../../app/ui/pages/rooms.py" line="204" />
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="206" />
+      <location filename="../../app/ui/pages/rooms.py" line="205" />
       <source>Last 7 days</source>
       <translation>最近 7 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="207" />
+      <location filename="../../app/ui/pages/rooms.py" line="206" />
       <source>Last 30 days</source>
       <translation>最近 30 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="208" />
+      <location filename="../../app/ui/pages/rooms.py" line="207" />
       <source>This month</source>
       <translation>本月</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="209" />
+      <location filename="../../app/ui/pages/rooms.py" line="208" />
       <source>Last month</source>
       <translation>上月</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="210" />
+      <location filename="../../app/ui/pages/rooms.py" line="209" />
       <source>Dates…</source>
       <translation>指定日期…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="222" />
+      <location filename="../../app/ui/pages/rooms.py" line="221" />
       <source>All kinds</source>
       <translation>全部类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="235" />
+      <location filename="../../app/ui/pages/rooms.py" line="234" />
       <source>Newer</source>
       <translation>较新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="236" />
+      <location filename="../../app/ui/pages/rooms.py" line="235" />
       <source>Older</source>
       <translation>较早</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="291" />
+      <location filename="../../app/ui/pages/rooms.py" line="290" />
       <location filename="../../app/ui/pages/rooms.py" line="482" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="309" />
+      <location filename="../../app/ui/pages/rooms.py" line="305" />
       <source>{0} accounts · total balance {1} · {2} low · {3} in arrears</source>
       <translation>共 {0} 户 · 余额合计 {1} · 余额不足 {2} 户 · 欠费 {3} 户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="333" />
+      <location filename="../../app/ui/pages/rooms.py" line="334" />
       <source>All rooms ({0})</source>
       <translation>全部房间（{0}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="346" />
+      <location filename="../../app/ui/pages/rooms.py" line="347" />
       <source>Floor {0} ({1})</source>
       <translation>{0} 层（{1}）</translation>
     </message>
