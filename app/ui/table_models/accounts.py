@@ -54,7 +54,8 @@ class AccountTableModel(FastTableModel[AccountSummary]):
 
     @classmethod
     def search_texts(cls, rows: Sequence[AccountSummary]) -> list[str]:
-        """What the search box looks in: every column's text, as shown (case-insensitive)."""
+        """What the search box looks in: every column's text, as shown (case-insensitive), and
+        the tenant's pinyin initials."""
         states = {key: _tr(str(name)) for key, name in cls.STATES.items()}
         sep = FIELD_SEPARATOR
         money: dict[int, str] = {}  # amounts repeat (¥0.00 subsidies…): format each once
@@ -68,7 +69,7 @@ class AccountTableModel(FastTableModel[AccountSummary]):
         # (money texts have no letters: only the other columns need lowering)
         return [
             f"{a.room_code}{sep}{a.room_name}{sep}{a.tenant_name}{sep}{a.tenant_phone or ''}"
-            f"{sep}{states[a.state]}".lower()
+            f"{sep}{states[a.state]}{sep}{a.tenant_initials}".lower()
             + f"{sep}{fen(a.cash_fen)}{sep}{fen(a.subsidy_fen)}"
             f"{sep}{fen(a.cash_fen + a.subsidy_fen)}"
             for a in rows
