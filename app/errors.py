@@ -196,3 +196,18 @@ class NotifyTestError(ShuidianError):
         self.channel = channel
         self.reason = reason
         self.detail = detail
+
+
+class BackupError(ShuidianError):
+    """A backup could not be made, checked or restored (DATA-2). ``reason`` is a short code
+    (``missing_file``, ``no_checksum``, ``checksum_mismatch``, ``unreadable``, ``ledger``,
+    ``audit``, ``tool_missing``, ``tool_failed``, ``scratch_db``, ``bad_folder``, ``wrong_kind``,
+    ``restore_failed``); ``message`` is the Chinese sentence shown to the operator."""
+
+    code = "backup"
+
+    def __init__(self, reason: str, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.path = path

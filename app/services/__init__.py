@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
+from app.services.backups import BackupService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.devices import DeviceService
@@ -40,6 +41,7 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.backups = BackupService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -49,6 +51,7 @@ class Services:
 __all__ = [
     "AccountService",
     "AlarmService",
+    "BackupService",
     "CashierService",
     "ControlService",
     "Database",
