@@ -199,15 +199,19 @@ class NotifyTestError(ShuidianError):
 
 
 class BackupError(ShuidianError):
-    """A backup could not be made, checked or restored (DATA-2). ``reason`` is a short code
-    (``missing_file``, ``no_checksum``, ``checksum_mismatch``, ``unreadable``, ``ledger``,
-    ``audit``, ``tool_missing``, ``tool_failed``, ``scratch_db``, ``bad_folder``, ``wrong_kind``,
-    ``restore_failed``); ``message`` is the Chinese sentence shown to the operator."""
+    """A backup could not be made, checked or restored (DATA-2).
+
+    ``reason``: ``missing_file``, ``no_checksum``, ``checksum_mismatch``, ``unreadable``,
+    ``ledger``, ``audit``, ``tool_missing``, ``tool_failed``, ``scratch_db``, ``bad_folder``,
+    ``wrong_kind`` or ``restore_failed``; ``message`` is the whole Chinese sentence (CLI, logs);
+    ``path`` the file or folder concerned; ``detail`` what the checks found (ledger, audit).
+    """
 
     code = "backup"
 
-    def __init__(self, reason: str, message: str, path: str = "") -> None:
+    def __init__(self, reason: str, message: str, path: str = "", detail: str = "") -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
         self.path = path
+        self.detail = detail

@@ -469,7 +469,9 @@ class BackupService:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BackupError(
-                "bad_folder", f"无法创建或写入备份文件夹 {folder}：{exc.strerror or exc}"
+                "bad_folder",
+                f"无法创建或写入备份文件夹 {folder}：{exc.strerror or exc}",
+                str(folder),
             ) from exc
         self._clean_partials(folder)
         site, tz = self._site_and_tz()
@@ -502,6 +504,7 @@ class BackupService:
                     "ledger" if check.ledger is None or not check.ledger.ok else "audit",
                     "备份写入后校验未通过，已丢弃：" + "；".join(check.problems),
                     str(final),
+                    "；".join(check.problems),
                 )
             digest = sha256_of(tmp)
             _write_text_atomic(checksum_path(final), f"{digest}  {final.name}\n")
@@ -775,6 +778,7 @@ class BackupService:
                 reason,
                 "备份未通过校验，拒绝恢复：" + "；".join(check.problems),
                 str(path),
+                "；".join(check.problems),
             )
         say("safety")
         safety: Path | None = None
