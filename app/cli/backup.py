@@ -1,6 +1,9 @@
 """``backup create|list|verify|restore`` (DATA-2): verified backups of the database and restore
 with the same checks before anything is replaced. Exit status: 0 done, 1 the backup failed its
-checks (or the restore was refused), 2 usage or environment errors."""
+checks (or the restore was refused), 2 usage or environment errors.
+
+Once the database has operators, the commands log in (``--operator``): backing up, listing and
+verifying need ``settings.manage``, a restore also ``operators.manage`` (administrators)."""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import CliError
-from app.cli.common import add_url_option, resolve_url
+from app.cli.common import add_operator_option, add_url_option, cli_actor, resolve_url
 
 if TYPE_CHECKING:
-    from app.services.backups import BackupCheck
+    from app.services.backups import BackupCheck, BackupService
+    from app.services.context import Actor
 
 EXIT_CHECK_FAILED = 1
 
@@ -23,15 +27,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bsub = p.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
     c = bsub.add_parser("create", help="write a verified backup now (and copy it, prune old ones)")
     add_url_option(c)
+    add_operator_option(c)
     c.add_argument("--to", type=Path, default=None, help="folder (default: the backup setting)")
     c.set_defaults(func=_create)
     ls = bsub.add_parser("list", help="list the backups in the backup folder")
     add_url_option(ls)
+    add_operator_option(ls)
     ls.add_argument("--dir", type=Path, default=None, help="folder (default: the backup setting)")
     ls.set_defaults(func=_list)
     v = bsub.add_parser("verify", help="check a backup: checksum, opens, ledger and audit log")
     v.add_argument("file", type=Path)
     add_url_option(v)
+    add_operator_option(v)
     v.set_defaults(func=_verify)
     r = bsub.add_parser(
         "restore",
@@ -39,23 +46,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     r.add_argument("file", type=Path)
     add_url_option(r)
+    add_operator_option(r)
     r.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     r.set_defaults(func=_restore)
 
 
-def _service(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from app.services.backups import BackupService
+def _service(args: argparse.Namespace) -> tuple[BackupService, Actor]:
+    """The service for the database of ``--url`` and who is acting. A database without any
+    tables yet (wiped, or a new file to restore into) has no operators to log in as."""
+    from sqlalchemy import inspect
+
+    from app.services import Services
+    from app.services.context import Actor
     from app.services.unit_of_work import Database
 
-    return BackupService(Database(resolve_url(args)))
+    services = Services(Database(resolve_url(args)))
+    if "operators" not in inspect(services.db.engine).get_table_names():
+        return services.backups, Actor.system("cli")
+    try:
+        return services.backups, cli_actor(args, services)
+    except BaseException:
+        services.db.dispose()
+        raise
 
 
 def _fail(exc: Exception) -> CliError:
-    from app.errors import BackupError
+    from app.errors import BackupError, PermissionDeniedError
 
     if isinstance(exc, BackupError):
         code = EXIT_CHECK_FAILED if exc.reason in {"ledger", "audit", "checksum_mismatch"} else 2
         return CliError(exc.message, code=code)
+    if isinstance(exc, PermissionDeniedError):
+        return CliError(f"没有权限 (permission denied): {exc}", code=2)
     return CliError(f"{exc.__class__.__name__}: {exc}", code=2)
 
 
@@ -70,13 +92,12 @@ def _print_check(check: BackupCheck) -> None:
 
 
 def _create(args: argparse.Namespace) -> int:
-    from app.errors import BackupError
-    from app.services.context import Actor
+    from app.errors import ShuidianError
 
-    svc = _service(args)
+    svc, actor = _service(args)
     try:
-        result = svc.create(Actor.system("cli"), to=args.to)
-    except BackupError as exc:
+        result = svc.create(actor, to=args.to)
+    except (ShuidianError, OSError) as exc:
         raise _fail(exc) from exc
     finally:
         svc.db.dispose()
@@ -92,12 +113,14 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from app.services.context import Actor
+    from app.errors import ShuidianError
 
-    svc = _service(args)
+    svc, actor = _service(args)
     try:
         folder = args.dir or svc.config().folder
-        backups = svc.list(Actor.system("cli"), folder)
+        backups = svc.list(actor, folder)
+    except ShuidianError as exc:
+        raise _fail(exc) from exc
     finally:
         svc.db.dispose()
     print(f"{folder}: {len(backups)} backup(s)")
@@ -109,13 +132,12 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from app.errors import BackupError
-    from app.services.context import Actor
+    from app.errors import ShuidianError
 
-    svc = _service(args)
+    svc, actor = _service(args)
     try:
-        check = svc.verify(Actor.system("cli"), args.file)
-    except BackupError as exc:
+        check = svc.verify(actor, args.file)
+    except (ShuidianError, OSError) as exc:
         raise _fail(exc) from exc
     finally:
         svc.db.dispose()
@@ -129,8 +151,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from app.errors import BackupError
-    from app.services.context import Actor
+    from app.errors import ShuidianError
 
     if not args.yes and sys.stdin.isatty():
         answer = input(
@@ -139,10 +160,10 @@ def _restore(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             print("cancelled / 已取消")
             return 2
-    svc = _service(args)
+    svc, actor = _service(args)
     try:
-        result = svc.restore(Actor.system("cli"), args.file)
-    except BackupError as exc:
+        result = svc.restore(actor, args.file)
+    except (ShuidianError, OSError) as exc:
         raise _fail(exc) from exc
     finally:
         svc.db.dispose()

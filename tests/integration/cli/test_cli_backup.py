@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from app.services import Services
 from app.services.backups import BackupService, checksum_path, list_backups
+from app.services.operators import create_first_admin
 from app.services.unit_of_work import Database
 from tests.fixtures.site import ADMIN, build_small_site
 
@@ -168,3 +169,52 @@ def _drop_scratch(url: str, names: set[str]) -> None:
         for name in names:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     db.dispose()
+
+
+def _as(url: str, login: str, password: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        _cmd(*args, "--url", url),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "SHUIDIAN_OPERATOR": login, "SHUIDIAN_PASSWORD": password},
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_cli_logs_in_and_only_administrators_restore(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    _site(url)
+    db = Database(url)
+    services = Services(db)
+    create_first_admin(db, "root", "系统管理员", "Admin-2026")
+    admin, _ = services.operators.login("root", "Admin-2026")
+    services.operators.create(admin, "sup", "主管", "supervisor", "Super-2026")
+    services.operators.create(admin, "li", "收费员", "cashier", "Cash-2026")
+    db.dispose()
+    folder = tmp_path / "bk"
+    # without logging in: refused
+    out = run("backup", "create", "--url", url, "--to", str(folder))
+    assert out.returncode == 2 and "--operator" in out.stderr
+    out = _as(url, "li", "Cash-2026", "backup", "create", "--to", str(folder))
+    assert out.returncode == 2 and "没有权限" in out.stderr
+    assert list_backups(folder) == []
+    out = _as(url, "sup", "Super-2026", "backup", "create", "--to", str(folder))
+    assert out.returncode == 0, out.stderr
+    [made] = list_backups(folder)
+    out = _as(url, "sup", "Super-2026", "backup", "restore", str(made.path), "--yes")
+    assert out.returncode == 2 and "没有权限" in out.stderr
+    out = _as(url, "root", "Admin-2026", "backup", "restore", str(made.path), "--yes")
+    assert out.returncode == 0, out.stderr
+    db = Database(url)
+    with db.uow() as uow:
+        who = uow.session.execute(
+            text(
+                "SELECT a.action, o.login FROM audit_entries a JOIN operators o "
+                "ON o.id = a.operator_id WHERE a.target_type = 'backup' ORDER BY a.id"
+            )
+        ).all()
+    db.dispose()
+    # the log restored from the backup holds the backup itself; the restore is the root's
+    assert [tuple(r) for r in who][-1] == ("backup.restore", "root")

@@ -3,6 +3,7 @@ verified after writing, copied, kept N days, and restored only after the same ch
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import subprocess
 import threading
@@ -18,6 +19,7 @@ from app.services import Services
 from app.services.audit_check import verify_audit_log
 from app.services.backups import (
     BackupService,
+    _pg_password,
     _pg_target,
     checksum_path,
     find_tool,
@@ -303,3 +305,78 @@ def test_missing_pg_dump_is_a_clear_error(
     assert err.value.reason == "tool_missing"
     assert "pg_dump" in err.value.message and "PATH" in err.value.message
     assert list_backups(tmp_path / "backups") == []
+
+
+def test_pg_password_reaches_pg_dump_by_environment_only(
+    services: Services,
+    site: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    if services.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    _configure(services, tmp_path)
+    secret = "kr-S3cret-pw"
+    asked: list[str] = []
+
+    class Keyring:
+        def get(self, name: str) -> str:
+            asked.append(name)
+            return secret
+
+    seen: list[tuple[list[str], dict[str, str]]] = []
+    real_run = subprocess.run
+
+    def spy(args: list[str], **kw: object) -> object:
+        seen.append(([str(a) for a in args], dict(kw.get("env") or {})))  # type: ignore[call-overload]
+        return real_run(args, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    caplog.set_level(logging.DEBUG)
+    result = BackupService(services.db, secrets=Keyring()).create(ADMIN)
+    assert result.check.ok
+    assert asked and set(asked) == {"db.password"}  # the keyring entry of the database password
+    tools = {Path(args[0]).name for args, _env in seen}
+    assert {"pg_dump", "pg_restore"} <= tools
+    for args, env in seen:
+        assert not any(secret in a for a in args)
+        assert env["PGPASSWORD"] == secret
+    assert secret not in caplog.text
+    with services.db.uow() as uow:
+        logged = uow.session.execute(text("SELECT after FROM audit_entries")).scalars().all()
+    assert not any(secret in str(a) for a in logged)
+
+
+def test_the_password_of_the_url_is_used_before_the_keyring() -> None:
+    target = _pg_target(
+        "postgresql+psycopg://desk:p%40ss@db.local:5433/site?options=-csearch_path%3Dx"
+    )
+    assert _pg_password(target, object()) == "p@ss"
+    env = target.env("p@ss")
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGDATABASE"]) == (
+        "db.local",
+        "5433",
+        "desk",
+        "site",
+    )
+    assert target.schema == "x"
+
+
+def test_scratch_databases_left_by_killed_verifications_are_dropped(
+    services: Services, site: dict[str, str], tmp_path: Path
+) -> None:
+    if services.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    _configure(services, tmp_path)
+    stale = "shuidian_verify_1000_abcdef12"  # made in 1970: long dead
+    admin = services.db.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{stale}"'))
+        conn.execute(text(f'CREATE DATABASE "{stale}"'))
+    services.backups.create(ADMIN)
+    with admin.connect() as conn:
+        left = conn.execute(
+            text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": stale}
+        ).scalar_one()
+    assert left == 0
