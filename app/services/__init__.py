@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
+from app.services.audit_log import AuditLogService
 from app.services.backups import BackupService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
@@ -42,6 +43,7 @@ class Services:
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
         self.backups = BackupService(db)
+        self.audit_log = AuditLogService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -51,6 +53,7 @@ class Services:
 __all__ = [
     "AccountService",
     "AlarmService",
+    "AuditLogService",
     "BackupService",
     "CashierService",
     "ControlService",

@@ -758,6 +758,438 @@
     </message>
   </context>
   <context>
+    <name>AuditActions</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="26" />
+      <source>Top-up</source>
+      <translation>充值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="27" />
+      <source>Refund</source>
+      <translation>退款</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="28" />
+      <source>Reversal</source>
+      <translation>冲正</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="29" />
+      <source>Adjustment</source>
+      <translation>调账</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="30" />
+      <source>Account opened</source>
+      <translation>开户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="31" />
+      <source>Login</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="32" />
+      <source>Setting changed</source>
+      <translation>修改设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="33" />
+      <source>Key stored</source>
+      <translation>保存密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="34" />
+      <source>Operator added</source>
+      <translation>新增操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="35" />
+      <source>Operator changed</source>
+      <translation>修改操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="36" />
+      <source>Operator reactivated</source>
+      <translation>启用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="37" />
+      <source>Operator deactivated</source>
+      <translation>停用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="38" />
+      <source>Password changed</source>
+      <translation>修改密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="39" />
+      <source>Password reset</source>
+      <translation>重置密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="40" />
+      <source>Lockout released</source>
+      <translation>解除锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="41" />
+      <source>First administrator</source>
+      <translation>创建首个管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="42" />
+      <source>Gateway saved</source>
+      <translation>保存网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="43" />
+      <source>Gateway retired</source>
+      <translation>停用网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="44" />
+      <source>Bus saved</source>
+      <translation>保存总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="45" />
+      <source>Meter saved</source>
+      <translation>保存表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="46" />
+      <source>Meter retired</source>
+      <translation>停用表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="47" />
+      <source>Metering point saved</source>
+      <translation>保存计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="48" />
+      <source>Keep power</source>
+      <translation>保电设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="49" />
+      <source>Alarm acknowledged</source>
+      <translation>确认告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="50" />
+      <source>Alarm cleared</source>
+      <translation>清除告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="51" />
+      <source>Notification resent</source>
+      <translation>重发通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="52" />
+      <source>Parameters sent</source>
+      <translation>下发参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="53" />
+      <source>Parameter template saved</source>
+      <translation>保存参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="54" />
+      <source>Property fee charged</source>
+      <translation>扣物业费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="55" />
+      <source>Manual reading</source>
+      <translation>手工抄表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="56" />
+      <source>Receipt printed</source>
+      <translation>打印凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="57" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="58" />
+      <source>Backup failed</source>
+      <translation>备份失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="59" />
+      <source>Backup verified</source>
+      <translation>验证备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="60" />
+      <source>Restored from backup</source>
+      <translation>从备份恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="61" />
+      <source>Restore refused</source>
+      <translation>拒绝恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="62" />
+      <source>Audit log exported</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="63" />
+      <source>Old entries sealed</source>
+      <translation>封存旧日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="64" />
+      <source>Demo site built</source>
+      <translation>生成演示数据</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditPage</name>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="48" />
+      <source>All operators</source>
+      <translation>全部操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="52" />
+      <source>All actions</source>
+      <translation>全部动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="55" />
+      <source>Target (account, room, login …)</source>
+      <translation>对象（账户、房间、账号…）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="58" />
+      <source>Search</source>
+      <translation>查询</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="60" />
+      <source>Export to Excel…</source>
+      <translation>导出 Excel…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="62" />
+      <source>Verify chain</source>
+      <translation>校验日志链</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="66" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="68" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="143" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="152" />
+      <source>{0} entries match; the newest {1} are shown. Narrow the filters.</source>
+      <translation>共 {0} 条符合条件，仅显示最新的 {1} 条，请缩小筛选范围。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="157" />
+      <source>{0} entries</source>
+      <translation>共 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="171" />
+      <source>Export the audit log</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="172" />
+      <source>audit-log.xlsx</source>
+      <translation>审计日志.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="173" />
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="186" />
+      <source>Exporting…</source>
+      <translation>正在导出…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="196" />
+      <source>Exported to {0}</source>
+      <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="203" />
+      <source>Checking the whole audit log…</source>
+      <translation>正在校验全部审计日志…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="215" />
+      <source>The audit log is intact: {0} entries, hash chain unbroken.</source>
+      <translation>审计日志完好：共 {0} 条，哈希链完整。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="224" />
+      <source>{0} entries were written before the hash chain existed; they are sealed at the next change.</source>
+      <translation>有 {0} 条日志写于哈希链启用之前，将在下一次操作时封存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="232" />
+      <source>the chain head</source>
+      <translation>链头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="234" />
+      <source>entries after No. {0} (deleted)</source>
+      <translation>第 {0} 条之后的条目（已被删除）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="236" />
+      <source>No. {0}</source>
+      <translation>第 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="240" />
+      <source>The audit log was changed: {0} problem(s); the first bad entry is {1}. Entries were edited, deleted or reordered outside the program.</source>
+      <translation>审计日志被改动：共 {0} 处异常，第一个异常条目为{1}。有日志在程序之外被修改、删除或调换了顺序。</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="112" />
+      <source>No.</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="113" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="114" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="115" />
+      <source>Action</source>
+      <translation>动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="116" />
+      <source>Target</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="117" />
+      <source>Change</source>
+      <translation>变更内容</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTargets</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="68" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="69" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="70" />
+      <source>Setting</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="71" />
+      <source>Key</source>
+      <translation>密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="72" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="73" />
+      <source>Gateway</source>
+      <translation>网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="74" />
+      <source>Bus</source>
+      <translation>总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="75" />
+      <source>Meter</source>
+      <translation>表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="76" />
+      <source>Metering point</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="77" />
+      <source>Alarm</source>
+      <translation>告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="78" />
+      <source>Notification</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="79" />
+      <source>Parameter template</source>
+      <translation>参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="80" />
+      <source>Receipt</source>
+      <translation>凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="81" />
+      <source>Site</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="82" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="83" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+  </context>
+  <context>
     <name>BackupMessages</name>
     <message>
       <location filename="../../app/ui/pages/backup_tab.py" line="55" />
@@ -3036,6 +3468,11 @@ Version {0}</source>
     </message>
     <message>
       <location filename="../../app/ui/pages/__init__.py" line="100" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="106" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>

@@ -22,7 +22,7 @@ from app.ui.pages.settings import SettingsPage
 from app.ui.tasks import TaskRunner
 from tests.fixtures.site import ADMIN, build_small_site
 
-SUPERVISOR = Actor(5, "sup", frozenset({"settings.manage", "audit.view", "account.view"}))
+SUPERVISOR = Actor(None, "sup", frozenset({"settings.manage", "audit.view", "account.view"}))
 
 
 @dataclass

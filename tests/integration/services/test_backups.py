@@ -31,7 +31,7 @@ from app.services.ledger_check import verify_ledger
 from app.services.unit_of_work import Database
 from tests.fixtures.site import ADMIN, build_small_site
 
-CASHIER = Actor(7, "cashier-1", frozenset({"cashier.top_up", "account.view"}))
+CASHIER = Actor(None, "cashier-1", frozenset({"cashier.top_up", "account.view"}))
 
 
 def _balances(services: Services) -> dict[str, tuple[int, int]]:
@@ -107,7 +107,7 @@ def test_only_administrators_restore_and_only_settings_managers_back_up(
     _configure(services, tmp_path)
     with pytest.raises(PermissionDeniedError):
         services.backups.create(CASHIER)
-    supervisor = Actor(8, "sup", frozenset({"settings.manage", "audit.view"}))
+    supervisor = Actor(None, "sup", frozenset({"settings.manage", "audit.view"}))
     path = services.backups.create(supervisor).file.path
     with pytest.raises(PermissionDeniedError):
         services.backups.restore(supervisor, path)
