@@ -380,3 +380,30 @@ def test_scratch_databases_left_by_killed_verifications_are_dropped(
             text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": stale}
         ).scalar_one()
     assert left == 0
+
+
+def test_daily_job_runs_at_the_configured_time_only_when_switched_on(
+    services: Services, site: dict[str, str], tmp_path: Path
+) -> None:
+    if not services.db.is_sqlite:
+        pytest.skip("the schedule does not depend on the database kind")
+    from app.services.collector import Collector
+    from app.services.scheduler import CollectorScheduler
+
+    first, _second = _configure(services, tmp_path)
+    services.settings.update(ADMIN, {"backup.time": "01:45"})
+    collector = Collector(services.db)
+    try:
+        scheduler = CollectorScheduler(collector)
+        job = scheduler.scheduler.get_job("backup")
+        assert job is not None
+        fields = {f.name: str(f) for f in job.trigger.fields}
+        assert (fields["hour"], fields["minute"]) == ("1", "45")
+        job.func()  # what the scheduler calls at 01:45
+        assert len(list_backups(first)) == 1
+        services.settings.update(ADMIN, {"backup.enabled": False})
+        job.func()
+        assert len(list_backups(first)) == 1  # switched off: nothing more
+        assert services.backups.run_scheduled() is None
+    finally:
+        collector.stop()
