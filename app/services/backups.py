@@ -39,8 +39,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import DB_PASSWORD_SECRET, data_dir
 from app.domain.permissions import Perm
@@ -51,7 +52,7 @@ from app.services.audit_check import AuditReport, verify_audit_log
 from app.services.context import Actor
 from app.services.dto import LedgerReport
 from app.services.ledger_check import verify_ledger
-from app.services.settings import read_settings
+from app.services.settings import DEFAULTS, read_settings
 from app.services.unit_of_work import Database
 
 logger = logging.getLogger(__name__)
@@ -423,9 +424,18 @@ class BackupService:
 
     # configuration ----------------------------------------------------------------------
 
+    def _settings(self) -> dict[str, Any]:
+        """The settings; the defaults when the database has none to read (an empty or damaged
+        database about to be replaced by a restore)."""
+        try:
+            with self.db.uow() as uow:
+                return read_settings(uow.session)
+        except SQLAlchemyError:
+            logger.warning("backup: settings unreadable, using the defaults", exc_info=True)
+            return dict(DEFAULTS)
+
     def config(self) -> BackupConfig:
-        with self.db.uow() as uow:
-            s = read_settings(uow.session)
+        s = self._settings()
         folder = str(s.get("backup.folder") or "").strip()
         second = str(s.get("backup.second_folder") or "").strip()
         return BackupConfig(
@@ -437,9 +447,14 @@ class BackupService:
         )
 
     def _site_and_tz(self) -> tuple[str, ZoneInfo]:
-        with self.db.uow() as uow:
-            s = read_settings(uow.session)
-            site_name = uow.session.execute(select(Site.name).order_by(Site.id).limit(1)).scalar()
+        s = self._settings()
+        try:
+            with self.db.uow() as uow:
+                site_name = uow.session.execute(
+                    select(Site.name).order_by(Site.id).limit(1)
+                ).scalar()
+        except SQLAlchemyError:
+            site_name = None
         tz_name = str(s.get("site.timezone") or "Asia/Shanghai")
         try:
             tz = ZoneInfo(tz_name)
@@ -492,7 +507,13 @@ class BackupService:
                 self._pg_dump(tmp)
             _fsync_file(tmp)
             say("verify")
-            check = self._check_file(tmp, checksum_ok=False)
+            try:
+                check = self._check_file(tmp, checksum_ok=False)
+            except BackupError as exc:
+                if strict:
+                    raise
+                # the safety copy of a damaged database is kept all the same
+                check = BackupCheck(tmp, False, None, None, (exc.message,))
             if strict and not check.ok:
                 self._audit(
                     actor,
@@ -819,18 +840,13 @@ class BackupService:
         return RestoreResult(path, safety, after, tuple(warnings))
 
     def _current_exists(self) -> bool:
-        if self.db.is_sqlite:
-            live = _sqlite_path(self.db.url)
-            return live.is_file() and live.stat().st_size > 0 and self._has_tables()
-        return self._has_tables()
-
-    def _has_tables(self) -> bool:
-        try:
-            with self.db.uow() as uow:
-                uow.session.execute(select(Site.id).limit(1)).all()
-        except Exception:
+        """Whether there is anything to keep before a restore replaces it."""
+        if self.db.is_sqlite and not _sqlite_path(self.db.url).is_file():
             return False
-        return True
+        try:
+            return bool(inspect(self.db.engine).get_table_names())
+        except SQLAlchemyError:
+            return True  # unreadable: keep it anyway before it is replaced
 
     def _sqlite_restore(self, path: Path) -> None:
         live = _sqlite_path(self.db.url)

@@ -218,3 +218,31 @@ def test_cli_logs_in_and_only_administrators_restore(tmp_path: Path) -> None:
     db.dispose()
     # the log restored from the backup holds the backup itself; the restore is the root's
     assert [tuple(r) for r in who][-1] == ("backup.restore", "root")
+
+
+def test_restore_into_a_wiped_database(db_url: str, tmp_path: Path) -> None:
+    _site(db_url)
+    folder = tmp_path / "bk"
+    assert run("backup", "create", "--url", db_url, "--to", str(folder)).returncode == 0
+    [made] = list_backups(folder)
+    expected = _balances(db_url)
+    db = Database(db_url)
+    if db.is_sqlite:
+        db.dispose()
+        live = Path(db.url.removeprefix("sqlite:///"))
+        for p in live.parent.glob(live.name + "*"):
+            p.unlink()  # the database file and its -wal/-shm: gone
+    else:
+        with db.engine.begin() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        db.dispose()
+    out = run("backup", "restore", str(made.path), "--url", db_url, "--yes")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "安全备份" not in out.stdout  # nothing was left to keep
+    assert _balances(db_url) == expected
+    out = run("ledger", "verify", "--url", db_url)
+    assert out.returncode == 0, out.stdout
+    out = run("audit", "verify", "--url", db_url)
+    assert out.returncode == 0, out.stdout
