@@ -215,3 +215,15 @@ class BackupError(ShuidianError):
         self.message = message
         self.path = path
         self.detail = detail
+
+
+class MeterSwapError(ShuidianError):
+    """A meter replacement (DEV-6) that cannot go on. ``problem`` names the rule (e.g.
+    ``final_below_last``, ``note_required``, ``address_taken``); ``params`` its data."""
+
+    code = "meter_swap"
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params

@@ -36,6 +36,7 @@ ACTION_NAMES: dict[str, str] = {
     "device.bus.save": "保存总线",
     "device.meter.save": "保存表具",
     "device.meter.retire": "停用表具",
+    "device.meter.swap": "换表",
     "device.point.save": "保存计量点",
     "control.keep_power": "保电设置",
     "alarm.acknowledge": "确认告警",

@@ -9,6 +9,7 @@ from app.services.backups import BackupService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.devices import DeviceService
+from app.services.meter_swap import MeterSwapService
 from app.services.monitoring import MonitoringService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
@@ -44,6 +45,7 @@ class Services:
         self.devices = DeviceService(db)
         self.backups = BackupService(db)
         self.audit_log = AuditLogService(db)
+        self.meter_swap = MeterSwapService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -59,6 +61,7 @@ __all__ = [
     "ControlService",
     "Database",
     "DeviceService",
+    "MeterSwapService",
     "MonitoringService",
     "NotificationService",
     "OperatorService",

@@ -866,91 +866,96 @@
     </message>
     <message>
       <location filename="../../app/ui/table_models/audit.py" line="47" />
+      <source>Meter swapped</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="48" />
       <source>Metering point saved</source>
       <translation>保存计量点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="48" />
+      <location filename="../../app/ui/table_models/audit.py" line="49" />
       <source>Keep power</source>
       <translation>保电设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="49" />
+      <location filename="../../app/ui/table_models/audit.py" line="50" />
       <source>Alarm acknowledged</source>
       <translation>确认告警</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="50" />
+      <location filename="../../app/ui/table_models/audit.py" line="51" />
       <source>Alarm cleared</source>
       <translation>清除告警</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="51" />
+      <location filename="../../app/ui/table_models/audit.py" line="52" />
       <source>Notification resent</source>
       <translation>重发通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="52" />
+      <location filename="../../app/ui/table_models/audit.py" line="53" />
       <source>Parameters sent</source>
       <translation>下发参数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="53" />
+      <location filename="../../app/ui/table_models/audit.py" line="54" />
       <source>Parameter template saved</source>
       <translation>保存参数模板</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="54" />
+      <location filename="../../app/ui/table_models/audit.py" line="55" />
       <source>Property fee charged</source>
       <translation>扣物业费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="55" />
+      <location filename="../../app/ui/table_models/audit.py" line="56" />
       <source>Manual reading</source>
       <translation>手工抄表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="56" />
+      <location filename="../../app/ui/table_models/audit.py" line="57" />
       <source>Receipt printed</source>
       <translation>打印凭条</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="57" />
+      <location filename="../../app/ui/table_models/audit.py" line="58" />
       <source>Backup</source>
       <translation>备份</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="58" />
+      <location filename="../../app/ui/table_models/audit.py" line="59" />
       <source>Backup failed</source>
       <translation>备份失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="59" />
+      <location filename="../../app/ui/table_models/audit.py" line="60" />
       <source>Backup verified</source>
       <translation>验证备份</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="60" />
+      <location filename="../../app/ui/table_models/audit.py" line="61" />
       <source>Restored from backup</source>
       <translation>从备份恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="61" />
+      <location filename="../../app/ui/table_models/audit.py" line="62" />
       <source>Restore refused</source>
       <translation>拒绝恢复</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="62" />
+      <location filename="../../app/ui/table_models/audit.py" line="63" />
       <source>Audit log exported</source>
       <translation>导出审计日志</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="63" />
+      <location filename="../../app/ui/table_models/audit.py" line="64" />
       <source>Old entries sealed</source>
       <translation>封存旧日志</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="64" />
+      <location filename="../../app/ui/table_models/audit.py" line="65" />
       <source>Demo site built</source>
       <translation>生成演示数据</translation>
     </message>
@@ -1076,32 +1081,32 @@
   <context>
     <name>AuditTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="112" />
+      <location filename="../../app/ui/table_models/audit.py" line="113" />
       <source>No.</source>
       <translation>序号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="113" />
+      <location filename="../../app/ui/table_models/audit.py" line="114" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="114" />
+      <location filename="../../app/ui/table_models/audit.py" line="115" />
       <source>Operator</source>
       <translation>操作员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="115" />
+      <location filename="../../app/ui/table_models/audit.py" line="116" />
       <source>Action</source>
       <translation>动作</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="116" />
+      <location filename="../../app/ui/table_models/audit.py" line="117" />
       <source>Target</source>
       <translation>对象</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="117" />
+      <location filename="../../app/ui/table_models/audit.py" line="118" />
       <source>Change</source>
       <translation>变更内容</translation>
     </message>
@@ -1109,82 +1114,82 @@
   <context>
     <name>AuditTargets</name>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="68" />
+      <location filename="../../app/ui/table_models/audit.py" line="69" />
       <source>Account</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="69" />
+      <location filename="../../app/ui/table_models/audit.py" line="70" />
       <source>Backup</source>
       <translation>备份</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="70" />
+      <location filename="../../app/ui/table_models/audit.py" line="71" />
       <source>Setting</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="71" />
+      <location filename="../../app/ui/table_models/audit.py" line="72" />
       <source>Key</source>
       <translation>密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="72" />
+      <location filename="../../app/ui/table_models/audit.py" line="73" />
       <source>Operator</source>
       <translation>操作员</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="73" />
+      <location filename="../../app/ui/table_models/audit.py" line="74" />
       <source>Gateway</source>
       <translation>网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="74" />
+      <location filename="../../app/ui/table_models/audit.py" line="75" />
       <source>Bus</source>
       <translation>总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="75" />
+      <location filename="../../app/ui/table_models/audit.py" line="76" />
       <source>Meter</source>
       <translation>表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="76" />
+      <location filename="../../app/ui/table_models/audit.py" line="77" />
       <source>Metering point</source>
       <translation>计量点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="77" />
+      <location filename="../../app/ui/table_models/audit.py" line="78" />
       <source>Alarm</source>
       <translation>告警</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="78" />
+      <location filename="../../app/ui/table_models/audit.py" line="79" />
       <source>Notification</source>
       <translation>通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="79" />
+      <location filename="../../app/ui/table_models/audit.py" line="80" />
       <source>Parameter template</source>
       <translation>参数模板</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="80" />
+      <location filename="../../app/ui/table_models/audit.py" line="81" />
       <source>Receipt</source>
       <translation>凭条</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="81" />
+      <location filename="../../app/ui/table_models/audit.py" line="82" />
       <source>Site</source>
       <translation>站点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="82" />
+      <location filename="../../app/ui/table_models/audit.py" line="83" />
       <source>File</source>
       <translation>文件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/audit.py" line="83" />
+      <location filename="../../app/ui/table_models/audit.py" line="84" />
       <source>Audit log</source>
       <translation>审计日志</translation>
     </message>
@@ -2084,263 +2089,273 @@ The backup is checked first (checksum, ledger, audit log); if a check fails noth
   <context>
     <name>DevicesPage</name>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="185" />
+      <location filename="../../app/ui/pages/devices.py" line="186" />
       <source>Add gateway</source>
       <translation>添加网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="186" />
+      <location filename="../../app/ui/pages/devices.py" line="187" />
       <source>Add bus</source>
       <translation>添加总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="187" />
+      <location filename="../../app/ui/pages/devices.py" line="188" />
       <source>Add meter</source>
       <translation>添加表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="188" />
+      <location filename="../../app/ui/pages/devices.py" line="189" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="189" />
+      <location filename="../../app/ui/pages/devices.py" line="190" />
       <source>Retire</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="190" />
+      <location filename="../../app/ui/pages/devices.py" line="191" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="191" />
+      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <source>Replace meter</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="194" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <location filename="../../app/ui/pages/devices.py" line="195" />
       <source>Show retired</source>
       <translation>显示已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>Device</source>
       <translation>设备</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>Details</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="216" />
-      <location filename="../../app/ui/pages/devices.py" line="599" />
+      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <location filename="../../app/ui/pages/devices.py" line="624" />
       <source>Start frame log</source>
       <translation>开始记录报文</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="218" />
+      <location filename="../../app/ui/pages/devices.py" line="221" />
       <source>Clear</source>
       <translation>清空</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <location filename="../../app/ui/pages/devices.py" line="222" />
       <source>Frame log (every bus of this program)</source>
       <translation>通讯报文（本程序的全部总线）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="302" />
+      <location filename="../../app/ui/pages/devices.py" line="307" />
       <source>Bus {0}</source>
       <translation>{0} 号总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="305" />
+      <location filename="../../app/ui/pages/devices.py" line="310" />
       <source>{0} meter(s)</source>
       <translation>{0} 块表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="377" />
+      <location filename="../../app/ui/pages/devices.py" line="382" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <location filename="../../app/ui/pages/devices.py" line="384" />
       <source>In service</source>
       <translation>在用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="385" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="385" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="384" />
+      <location filename="../../app/ui/pages/devices.py" line="389" />
       <source>TCP {0}</source>
       <translation>TCP {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="391" />
       <source>4G DTU {0}</source>
       <translation>4G DTU {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <location filename="../../app/ui/pages/devices.py" line="393" />
       <source>Serial {0}</source>
       <translation>串口 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>even</source>
       <translation>偶</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>odd</source>
       <translation>奇</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="393" />
+      <location filename="../../app/ui/pages/devices.py" line="398" />
       <source>port {0}, </source>
       <translation>端口 {0}，</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <location filename="../../app/ui/pages/devices.py" line="399" />
       <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
       <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="400" />
+      <location filename="../../app/ui/pages/devices.py" line="405" />
       <source>Single-phase</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="401" />
+      <location filename="../../app/ui/pages/devices.py" line="406" />
       <source>Three-phase</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="402" />
+      <location filename="../../app/ui/pages/devices.py" line="407" />
       <source>Multi-circuit</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="403" />
+      <location filename="../../app/ui/pages/devices.py" line="408" />
       <source>Cold water</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="404" />
+      <location filename="../../app/ui/pages/devices.py" line="409" />
       <source>Hot water</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <location filename="../../app/ui/pages/devices.py" line="417" />
       <source>, CT ×{0}</source>
       <translation>，倍率 ×{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="416" />
+      <location filename="../../app/ui/pages/devices.py" line="421" />
       <source>no room</source>
       <translation>未分配</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="417" />
+      <location filename="../../app/ui/pages/devices.py" line="422" />
       <source>no tariff</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="418" />
+      <location filename="../../app/ui/pages/devices.py" line="423" />
       <source> · keep power</source>
       <translation> · 保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="419" />
+      <location filename="../../app/ui/pages/devices.py" line="424" />
       <source>circuit {0} · room {1} · tariff {2}</source>
       <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="449" />
+      <location filename="../../app/ui/pages/devices.py" line="455" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="515" />
+      <location filename="../../app/ui/pages/devices.py" line="521" />
       <source>Retire meter</source>
       <translation>停用表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="516" />
+      <location filename="../../app/ui/pages/devices.py" line="522" />
       <source>Retire meter {0} and its points? Its history is kept. Why?</source>
       <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="526" />
+      <location filename="../../app/ui/pages/devices.py" line="532" />
       <source>Retire gateway</source>
       <translation>停用网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="527" />
+      <location filename="../../app/ui/pages/devices.py" line="533" />
       <source>Retire gateway {0}? Why?</source>
       <translation>停用网关 {0}？请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="537" />
+      <location filename="../../app/ui/pages/devices.py" line="558" />
+      <source>Meter replaced.</source>
+      <translation>已换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="562" />
       <source>Retired.</source>
       <translation>已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="547" />
+      <location filename="../../app/ui/pages/devices.py" line="572" />
       <source>Testing gateway {0}…</source>
       <translation>正在测试网关 {0}…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="563" />
+      <location filename="../../app/ui/pages/devices.py" line="588" />
       <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
       <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="568" />
+      <location filename="../../app/ui/pages/devices.py" line="593" />
       <source>Bus {0}: no meter to ask.</source>
       <translation>{0} 号总线：没有可测试的表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="571" />
+      <location filename="../../app/ui/pages/devices.py" line="596" />
       <source>Bus {0}: no answer from meter {1} ({2}).</source>
       <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="576" />
+      <location filename="../../app/ui/pages/devices.py" line="601" />
       <source>The gateway has no bus.</source>
       <translation>该网关没有总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="578" />
+      <location filename="../../app/ui/pages/devices.py" line="603" />
       <source>Gateway {0}: connection works.</source>
       <translation>网关 {0}：连接正常。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="580" />
+      <location filename="../../app/ui/pages/devices.py" line="605" />
       <source>Gateway {0}: connection failed.</source>
       <translation>网关 {0}：连接失败。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="594" />
+      <location filename="../../app/ui/pages/devices.py" line="619" />
       <source>Stop frame log</source>
       <translation>停止记录报文</translation>
     </message>
@@ -3058,6 +3073,258 @@ Version {0}</source>
       <location filename="../../app/ui/dialogs/devices.py" line="239" />
       <source>Notes</source>
       <translation>备注</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapErrors</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="63" />
+      <source>Please write a note: why the value was typed in.</source>
+      <translation>请填写说明：为什么人工录入读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="66" />
+      <source>The note is too long (at most {0} characters).</source>
+      <translation>说明太长（最多 {0} 个字）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="69" />
+      <source>Please enter the meter value.</source>
+      <translation>请填写表计读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="72" />
+      <source>“{0}” is not a meter value (e.g. 1234.56).</source>
+      <translation>“{0}”不是有效的读数（例如 1234.56）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="75" />
+      <source>This meter has time-of-use registers: enter tip, peak, flat and valley too.</source>
+      <translation>这是分时表：还需填写尖、峰、平、谷读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="79" />
+      <source>The final value {0} is below the last reading {1}: check the value.</source>
+      <translation>止码 {0} 小于最近读数 {1}，请核对。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="82" />
+      <source>The point has a reading at or after this moment; the swap must come after it.</source>
+      <translation>该计量点在此时刻或之后已有读数，换表时间必须晚于它。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="86" />
+      <source>The new meter cannot be read before the old one.</source>
+      <translation>新表读数时间不能早于旧表止码时间。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="89" />
+      <source>The meter address must be exactly {0} digits (got “{1}”).</source>
+      <translation>表地址必须是 {0} 位数字（填写的是“{1}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="92" />
+      <source>A Modbus unit id must be 1 to 247 (got “{0}”).</source>
+      <translation>Modbus 站号必须是 1 到 247（填写的是“{0}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="95" />
+      <source>The new meter has the address of the old one ({0}).</source>
+      <translation>新表地址与旧表相同（{0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="98" />
+      <source>Meter address {0} is already on this bus.</source>
+      <translation>表地址 {0} 在该总线上已存在。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="101" />
+      <source>Unknown protocol {0}.</source>
+      <translation>未知的通讯协议 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="104" />
+      <source>The point {0} is retired.</source>
+      <translation>计量点 {0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="107" />
+      <source>The meter of point {0} is retired.</source>
+      <translation>计量点 {0} 的表计已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="110" />
+      <source>Point {0} has held readings: resolve them before the swap.</source>
+      <translation>计量点 {0} 有待处理的异常读数，请先处理再换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="113" />
+      <source>Meter {0} serves several points; a multi-circuit module cannot be swapped here.</source>
+      <translation>表 {0} 带多个计量点，多路电能模块不能在此换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="117" />
+      <source>The point's meter was changed meanwhile; start again.</source>
+      <translation>该计量点的表计已被他人更换，请重新开始。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="120" />
+      <source>Meter {0} answered without a reading.</source>
+      <translation>表 {0} 应答中没有读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="123" />
+      <source>Meter {0} did not answer.</source>
+      <translation>表 {0} 无应答。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="126" />
+      <source>The answer could not be understood (several meters answering at once?).</source>
+      <translation>应答无法识别（可能有多块表同时应答）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="130" />
+      <source>Meter {0} refused the request.</source>
+      <translation>表 {0} 拒绝了请求。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="133" />
+      <source>The gateway cannot be reached.</source>
+      <translation>无法连接网关。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="136" />
+      <source>Communication failed.</source>
+      <translation>通讯失败。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="139" />
+      <source>No meter answered the read-address command.</source>
+      <translation>没有表计应答读通信地址命令。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="142" />
+      <source>“{0}” is not an address range (e.g. 000000000090-000000000120).</source>
+      <translation>“{0}”不是有效的地址范围（例如 000000000090-000000000120）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="146" />
+      <source>At most {0} addresses can be scanned at once.</source>
+      <translation>一次最多扫描 {0} 个地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="149" />
+      <source>The settlement of the swap failed; nothing was changed.</source>
+      <translation>换表结算失败，未做任何修改。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="157" />
+      <source>The meter swap cannot go on ({0}).</source>
+      <translation>无法继续换表（{0}）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapRegisters</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="52" />
+      <source>Tip</source>
+      <translation>尖</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="53" />
+      <source>Peak</source>
+      <translation>峰</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="54" />
+      <source>Flat</source>
+      <translation>平</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="55" />
+      <source>Valley</source>
+      <translation>谷</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapValuePage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="273" />
+      <source>Read over the bus</source>
+      <translation>总线抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="281" />
+      <source>Type the value in (the meter cannot be read)</source>
+      <translation>人工录入读数（表计无法抄读）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="294" />
+      <source>Why typed in, where the photo is …</source>
+      <translation>人工录入的原因、照片存放位置……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="297" />
+      <source>Total</source>
+      <translation>总读数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="306" />
+      <source>Note</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="359" />
+      <source>Reading …</source>
+      <translation>正在抄读……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="374" />
+      <source>Meter {0} reads {1} {2}.</source>
+      <translation>表 {0} 读数 {1} {2}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="388" />
+      <source>{0} You can type the value in with a note.</source>
+      <translation>{0}可以人工录入读数并填写说明。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapWizard</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="767" />
+      <source>Replace meter</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="770" />
+      <source>Next &gt;</source>
+      <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="771" />
+      <source>&lt; Back</source>
+      <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="772" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="773" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
+      <source>Save swap slip</source>
+      <translation>保存换表单</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
     </message>
   </context>
   <context>
@@ -4896,6 +5163,206 @@ Version {0}</source>
       <location filename="../../app/ui/pages/settings.py" line="478" />
       <source>Sent: {0}</source>
       <translation>已发送：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapAddressPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="468" />
+      <source>Address of the new meter</source>
+      <translation>新表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="471" />
+      <source>Type it or scan the nameplate barcode, read it with the read-address command (only the new meter on the line), or scan an address range on the bus.</source>
+      <translation>手工输入或扫描铭牌条码；也可用读通信地址命令读取（线路上只接新表时），或在总线上扫描一个地址范围。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="479" />
+      <source>Read address</source>
+      <translation>读通信地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="485" />
+      <source>Scan the bus</source>
+      <translation>扫描总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="499" />
+      <source>New address</source>
+      <translation>新表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="503" />
+      <source>Address range</source>
+      <translation>地址范围</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="531" />
+      <source>Reading the address …</source>
+      <translation>正在读取通信地址……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="534" />
+      <source>Meter {0} answered.</source>
+      <translation>表 {0} 已应答。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="550" />
+      <source>Scanning …</source>
+      <translation>正在扫描……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="553" />
+      <source>{0} new meter(s) found.</source>
+      <translation>发现 {0} 块新表。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapFinalPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="428" />
+      <source>Final value of the old meter</source>
+      <translation>旧表止码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="430" />
+      <source>Read it over the bus, or type it in from the display of a dead meter.</source>
+      <translation>通过总线抄读；表计损坏时按表盘显示人工录入。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="438" />
+      <source>no reading yet</source>
+      <translation>尚无读数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="443" />
+      <source>Point {0}, old meter {1} on gateway {2} bus {3}; last reading {4}.</source>
+      <translation>计量点 {0}，旧表 {1}（网关 {2} 第 {3} 路），最近读数 {4}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapInitialPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="589" />
+      <source>Initial value of the new meter</source>
+      <translation>新表起码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="590" />
+      <source>Consumption is billed from this value on.</source>
+      <translation>新表自该读数起计费。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="600" />
+      <source>New meter {0}.</source>
+      <translation>新表 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapPointPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="183" />
+      <source>Choose the point</source>
+      <translation>选择计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="184" />
+      <source>The measurement point whose meter is replaced.</source>
+      <translation>要更换表计的计量点。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="187" />
+      <source>Point, room or meter address</source>
+      <translation>计量点、房间或表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="189" />
+      <source>Search</source>
+      <translation>查找</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="222" />
+      <source>{0}  room {1}  meter {2}  last reading {3}</source>
+      <translation>{0}  房间 {1}  表 {2}  最近读数 {3}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapSummaryPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="622" />
+      <source>Summary</source>
+      <translation>确认换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="624" />
+      <source>Check the values; nothing is changed until you confirm the swap.</source>
+      <translation>请核对以下信息；点击“确认换表”之前不会做任何修改。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="632" />
+      <source>Confirm swap</source>
+      <translation>确认换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="635" />
+      <source>Save swap slip (PDF)…</source>
+      <translation>保存换表单（PDF）…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="644" />
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
+      <source>read over the bus</source>
+      <translation>总线抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
+      <source>typed in</source>
+      <translation>人工录入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="666" />
+      <source>Point: {0} (room {1})</source>
+      <translation>计量点：{0}（房间 {1}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="667" />
+      <source>Old meter {0}: final value {1} {2}, {3}</source>
+      <translation>旧表 {0}：止码 {1} {2}，{3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="670" />
+      <source>New meter {0}: initial value {1} {2}, {3}</source>
+      <translation>新表 {0}：起码 {1} {2}，{3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="677" />
+      <source>Billed now for the old meter since its last reading: {0} {1}.</source>
+      <translation>旧表自最近读数以来的用量 {0} {1} 将随换表结算。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="683" />
+      <source>Parameter template {0} will be downloaded to the new meter.</source>
+      <translation>参数模板 {0} 将重新下发到新表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="700" />
+      <source>Swapping …</source>
+      <translation>正在换表……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="718" />
+      <source>Swapped. Slip {0}; charged for the old meter: {1}.</source>
+      <translation>换表完成。换表单 {0}；本次结算扣费 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="746" />
+      <source>Swap slip saved: {0}</source>
+      <translation>换表单已保存：{0}</translation>
     </message>
   </context>
   <context>

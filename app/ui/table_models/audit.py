@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, object] = {
     "device.bus.save": QT_TRANSLATE_NOOP("AuditActions", "Bus saved"),
     "device.meter.save": QT_TRANSLATE_NOOP("AuditActions", "Meter saved"),
     "device.meter.retire": QT_TRANSLATE_NOOP("AuditActions", "Meter retired"),
+    "device.meter.swap": QT_TRANSLATE_NOOP("AuditActions", "Meter swapped"),
     "device.point.save": QT_TRANSLATE_NOOP("AuditActions", "Metering point saved"),
     "control.keep_power": QT_TRANSLATE_NOOP("AuditActions", "Keep power"),
     "alarm.acknowledge": QT_TRANSLATE_NOOP("AuditActions", "Alarm acknowledged"),
