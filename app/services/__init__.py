@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
+from app.services.audit_log import AuditLogService
+from app.services.backups import BackupService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.devices import DeviceService
@@ -41,6 +43,8 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.backups = BackupService(db)
+        self.audit_log = AuditLogService(db)
         self.meter_swap = MeterSwapService(db)
 
     @classmethod
@@ -51,6 +55,8 @@ class Services:
 __all__ = [
     "AccountService",
     "AlarmService",
+    "AuditLogService",
+    "BackupService",
     "CashierService",
     "ControlService",
     "Database",

@@ -758,6 +758,714 @@
     </message>
   </context>
   <context>
+    <name>AuditActions</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="26" />
+      <source>Top-up</source>
+      <translation>充值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="27" />
+      <source>Refund</source>
+      <translation>退款</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="28" />
+      <source>Reversal</source>
+      <translation>冲正</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="29" />
+      <source>Adjustment</source>
+      <translation>调账</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="30" />
+      <source>Account opened</source>
+      <translation>开户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="31" />
+      <source>Login</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="32" />
+      <source>Setting changed</source>
+      <translation>修改设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="33" />
+      <source>Key stored</source>
+      <translation>保存密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="34" />
+      <source>Operator added</source>
+      <translation>新增操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="35" />
+      <source>Operator changed</source>
+      <translation>修改操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="36" />
+      <source>Operator reactivated</source>
+      <translation>启用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="37" />
+      <source>Operator deactivated</source>
+      <translation>停用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="38" />
+      <source>Password changed</source>
+      <translation>修改密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="39" />
+      <source>Password reset</source>
+      <translation>重置密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="40" />
+      <source>Lockout released</source>
+      <translation>解除锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="41" />
+      <source>First administrator</source>
+      <translation>创建首个管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="42" />
+      <source>Gateway saved</source>
+      <translation>保存网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="43" />
+      <source>Gateway retired</source>
+      <translation>停用网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="44" />
+      <source>Bus saved</source>
+      <translation>保存总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="45" />
+      <source>Meter saved</source>
+      <translation>保存表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="46" />
+      <source>Meter retired</source>
+      <translation>停用表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="47" />
+      <source>Meter swapped</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="48" />
+      <source>Metering point saved</source>
+      <translation>保存计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="49" />
+      <source>Keep power</source>
+      <translation>保电设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="50" />
+      <source>Alarm acknowledged</source>
+      <translation>确认告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="51" />
+      <source>Alarm cleared</source>
+      <translation>清除告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="52" />
+      <source>Notification resent</source>
+      <translation>重发通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="53" />
+      <source>Parameters sent</source>
+      <translation>下发参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="54" />
+      <source>Parameter template saved</source>
+      <translation>保存参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="55" />
+      <source>Property fee charged</source>
+      <translation>扣物业费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="56" />
+      <source>Manual reading</source>
+      <translation>手工抄表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="57" />
+      <source>Receipt printed</source>
+      <translation>打印凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="58" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="59" />
+      <source>Backup failed</source>
+      <translation>备份失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="60" />
+      <source>Backup verified</source>
+      <translation>验证备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="61" />
+      <source>Restored from backup</source>
+      <translation>从备份恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="62" />
+      <source>Restore refused</source>
+      <translation>拒绝恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="63" />
+      <source>Audit log exported</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="64" />
+      <source>Old entries sealed</source>
+      <translation>封存旧日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="65" />
+      <source>Demo site built</source>
+      <translation>生成演示数据</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditPage</name>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="48" />
+      <source>All operators</source>
+      <translation>全部操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="52" />
+      <source>All actions</source>
+      <translation>全部动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="55" />
+      <source>Target (account, room, login …)</source>
+      <translation>对象（账户、房间、账号…）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="58" />
+      <source>Search</source>
+      <translation>查询</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="60" />
+      <source>Export to Excel…</source>
+      <translation>导出 Excel…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="62" />
+      <source>Verify chain</source>
+      <translation>校验日志链</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="66" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="68" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="143" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="152" />
+      <source>{0} entries match; the newest {1} are shown. Narrow the filters.</source>
+      <translation>共 {0} 条符合条件，仅显示最新的 {1} 条，请缩小筛选范围。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="157" />
+      <source>{0} entries</source>
+      <translation>共 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="171" />
+      <source>Export the audit log</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="172" />
+      <source>audit-log.xlsx</source>
+      <translation>审计日志.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="173" />
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="186" />
+      <source>Exporting…</source>
+      <translation>正在导出…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="196" />
+      <source>Exported to {0}</source>
+      <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="203" />
+      <source>Checking the whole audit log…</source>
+      <translation>正在校验全部审计日志…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="215" />
+      <source>The audit log is intact: {0} entries, hash chain unbroken.</source>
+      <translation>审计日志完好：共 {0} 条，哈希链完整。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="224" />
+      <source>{0} entries were written before the hash chain existed; they are sealed at the next change.</source>
+      <translation>有 {0} 条日志写于哈希链启用之前，将在下一次操作时封存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="232" />
+      <source>the chain head</source>
+      <translation>链头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="234" />
+      <source>entries after No. {0} (deleted)</source>
+      <translation>第 {0} 条之后的条目（已被删除）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="236" />
+      <source>No. {0}</source>
+      <translation>第 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="240" />
+      <source>The audit log was changed: {0} problem(s); the first bad entry is {1}. Entries were edited, deleted or reordered outside the program.</source>
+      <translation>审计日志被改动：共 {0} 处异常，第一个异常条目为{1}。有日志在程序之外被修改、删除或调换了顺序。</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="113" />
+      <source>No.</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="114" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="115" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="116" />
+      <source>Action</source>
+      <translation>动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="117" />
+      <source>Target</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="118" />
+      <source>Change</source>
+      <translation>变更内容</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTargets</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="69" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="70" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="71" />
+      <source>Setting</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="72" />
+      <source>Key</source>
+      <translation>密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="73" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="74" />
+      <source>Gateway</source>
+      <translation>网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="75" />
+      <source>Bus</source>
+      <translation>总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="76" />
+      <source>Meter</source>
+      <translation>表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="77" />
+      <source>Metering point</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="78" />
+      <source>Alarm</source>
+      <translation>告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="79" />
+      <source>Notification</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="80" />
+      <source>Parameter template</source>
+      <translation>参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="81" />
+      <source>Receipt</source>
+      <translation>凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="82" />
+      <source>Site</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="83" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="84" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupMessages</name>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="55" />
+      <source>The backup file does not exist: {0}</source>
+      <translation>备份文件不存在：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="56" />
+      <source>The checksum file of the backup {0} is missing or unreadable: the backup cannot be confirmed complete and is not used.</source>
+      <translation>备份 {0} 的校验文件缺失或无法读取：无法确认备份完整，不予使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="61" />
+      <source>The backup {0} does not match its checksum: the file is damaged or was changed and is not used.</source>
+      <translation>备份 {0} 与其校验值不符：文件已损坏或被改动，不予使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="66" />
+      <source>{0} is not a readable backup of this system.</source>
+      <translation>{0} 不是本系统可读取的备份文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="69" />
+      <source>The backup failed the ledger check and is not used: {2}</source>
+      <translation>备份未通过账本校验，不予使用：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="72" />
+      <source>The backup failed the audit log check and is not used: {2}</source>
+      <translation>备份未通过审计日志校验，不予使用：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="75" />
+      <source>The PostgreSQL client tools (pg_dump, pg_restore) were not found: install them and add their folder to PATH.</source>
+      <translation>找不到 PostgreSQL 客户端工具（pg_dump、pg_restore）：请安装并把其所在文件夹加入 PATH。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="80" />
+      <source>The PostgreSQL tool failed. {1}</source>
+      <translation>PostgreSQL 工具执行失败。{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="81" />
+      <source>Checking a PostgreSQL backup needs a temporary database, but this database user may not create one (CREATEDB).</source>
+      <translation>验证 PostgreSQL 备份需要创建临时数据库，但当前数据库用户没有此权限（CREATEDB）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="86" />
+      <source>The backup folder {3} cannot be created or written.</source>
+      <translation>无法创建或写入备份文件夹 {3}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="89" />
+      <source>{0} is a backup of another kind of database and cannot be used here.</source>
+      <translation>{0} 是另一种数据库的备份，不能在此使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="92" />
+      <source>The restore failed. {1}</source>
+      <translation>恢复失败。{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="98" />
+      <source>The backup failed. {1}</source>
+      <translation>备份失败。{1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupTab</name>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="129" />
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="135" />
+      <source>Automatic backup</source>
+      <translation>自动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="153" />
+      <source> days</source>
+      <translation> 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="158" />
+      <source>Default: the backups folder of this desk</source>
+      <translation>默认：本机数据目录下的 backups 文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="164" />
+      <source>e.g. a network drive; empty: no copy</source>
+      <translation>如网络驱动器；留空则不复制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="171" />
+      <source>Every backup is checked after it is written (ledger and audit log) and copied to the second folder. Save the settings to apply changes; a new daily time applies from the next start of the program.</source>
+      <translation>每份备份写入后都会校验（账本和审计日志），并复制到第二备份文件夹。修改后请保存设置；新的每日备份时间在程序下次启动后生效。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="182" />
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="185" />
+      <source>Back up now</source>
+      <translation>立即备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="188" />
+      <source>Verify selected</source>
+      <translation>验证所选备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="191" />
+      <source>Restore from backup…</source>
+      <translation>从备份恢复…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="197" />
+      <source>Only an administrator may restore a backup.</source>
+      <translation>只有特权操作员可以从备份恢复。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="198" />
+      <source>Refresh list</source>
+      <translation>刷新列表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="260" />
+      <source>Choose a folder</source>
+      <translation>选择文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="304" />
+      <source>Backing up and checking the backup…</source>
+      <translation>正在备份并校验…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="315" />
+      <source>Backup written and checked: {0} ({1} accounts).</source>
+      <translation>备份完成并已校验：{0}（{1} 个账户）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="319" />
+      <source>Copied to {0}.</source>
+      <translation>已复制到 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="321" />
+      <source>{0} old backup(s) deleted.</source>
+      <translation>已删除 {0} 份过期备份。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="324" />
+      <location filename="../../app/ui/pages/backup_tab.py" line="409" />
+      <source>Warning: {0}</source>
+      <translation>警告：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="331" />
+      <source>Select a backup in the list first.</source>
+      <translation>请先在列表中选择一份备份。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="333" />
+      <source>Checking {0}…</source>
+      <translation>正在校验 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="349" />
+      <source>{0} is intact: checksum matches, ledger of {1} accounts and audit log of {2} entries verified.</source>
+      <translation>{0} 完好：校验值一致，{1} 个账户的账本和 {2} 条审计日志校验通过。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="356" />
+      <source>{0} failed its checks and must not be restored: {1}</source>
+      <translation>{0} 未通过校验，不能用于恢复：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="364" />
+      <source>Restore from backup</source>
+      <translation>从备份恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="366" />
+      <source>Replace the whole database with the backup
+{0}?
+
+The backup is checked first (checksum, ledger, audit log); if a check fails nothing is changed. The current data is saved as a safety backup before it is replaced. Everything entered after the backup was made will be gone. Ask the other desks to stop working until the restore is done.</source>
+      <translation>用以下备份替换整个数据库？
+{0}
+
+先校验备份（校验值、账本、审计日志），任何一项不通过则不做任何改动。替换前会把当前数据另存为一份安全备份。备份之后录入的所有数据都将丢失。恢复完成前请其他收费台暂停操作。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="383" />
+      <source>Choose a backup</source>
+      <translation>选择备份文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="385" />
+      <source>Backups (*.sqlite3 *.pgdump)</source>
+      <translation>备份文件 (*.sqlite3 *.pgdump)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="393" />
+      <source>Checking the backup, saving the current data, restoring…</source>
+      <translation>正在校验备份、保存当前数据并恢复…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="403" />
+      <source>Restored from {0}.</source>
+      <translation>已从备份 {0} 恢复。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="405" />
+      <source>The replaced data was saved as {0}.</source>
+      <translation>被替换的数据已另存为 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="36" />
+      <source>Made at</source>
+      <translation>备份时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="37" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="38" />
+      <source>Size</source>
+      <translation>大小</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="39" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="40" />
+      <source>Checksum</source>
+      <translation>校验文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="44" />
+      <source>Scheduled or on demand</source>
+      <translation>定时/手动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="45" />
+      <source>Before a restore</source>
+      <translation>恢复前安全备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="46" />
+      <source>Present</source>
+      <translation>有</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="47" />
+      <source>Missing</source>
+      <translation>缺失</translation>
+    </message>
+  </context>
+  <context>
     <name>BusDialog</name>
     <message>
       <location filename="../../app/ui/dialogs/devices.py" line="136" />
@@ -3027,6 +3735,11 @@ Version {0}</source>
     </message>
     <message>
       <location filename="../../app/ui/pages/__init__.py" line="100" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="106" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
@@ -4197,227 +4910,257 @@ Version {0}</source>
       <source>Sender address</source>
       <translation>发件人地址</translation>
     </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="46" />
+      <source>Back up every day</source>
+      <translation>每天自动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="47" />
+      <source>Daily backup at</source>
+      <translation>每日备份时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="48" />
+      <source>Keep backups for</source>
+      <translation>备份保留</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="49" />
+      <source>Backup folder</source>
+      <translation>备份文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="50" />
+      <source>Second folder (off-site)</source>
+      <translation>第二备份文件夹（异地）</translation>
+    </message>
   </context>
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="83" />
+      <location filename="../../app/ui/pages/settings.py" line="84" />
       <source>Site and billing</source>
       <translation>站点与计费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="84" />
+      <location filename="../../app/ui/pages/settings.py" line="85" />
       <source>Schedules</source>
       <translation>计划任务</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="85" />
+      <location filename="../../app/ui/pages/settings.py" line="86" />
       <source>Notifications</source>
       <translation>通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="86" />
+      <location filename="../../app/ui/pages/settings.py" line="87" />
       <source>This desk</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="87" />
+      <location filename="../../app/ui/pages/settings.py" line="89" />
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="90" />
       <source>Save settings</source>
       <translation>保存设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="90" />
+      <location filename="../../app/ui/pages/settings.py" line="93" />
       <source>Discard changes</source>
       <translation>放弃修改</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="138" />
+      <location filename="../../app/ui/pages/settings.py" line="141" />
       <source>Site</source>
       <translation>站点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="142" />
+      <location filename="../../app/ui/pages/settings.py" line="145" />
       <source>Balance warnings (yuan)</source>
       <translation>余额预警（元）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="146" />
+      <location filename="../../app/ui/pages/settings.py" line="149" />
       <source>Cut-off policy</source>
       <translation>断电策略</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="161" />
+      <location filename="../../app/ui/pages/settings.py" line="164" />
       <source>Power is cut when the balance falls below the cut-off level and restored when it reaches the restore level again (amounts in yuan, e.g. 0 or -20).</source>
       <translation>余额低于断电金额时断电，回到恢复送电金额时恢复送电（单位：元，如 0 或 -20）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="176" />
+      <location filename="../../app/ui/pages/settings.py" line="179" />
       <source>Collector schedule</source>
       <translation>采集计划</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="181" />
-      <location filename="../../app/ui/pages/settings.py" line="310" />
+      <location filename="../../app/ui/pages/settings.py" line="184" />
+      <location filename="../../app/ui/pages/settings.py" line="313" />
       <source> min</source>
       <translation> 分钟</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="187" />
+      <location filename="../../app/ui/pages/settings.py" line="190" />
       <source>Property fee</source>
       <translation>物业费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="193" />
+      <location filename="../../app/ui/pages/settings.py" line="196" />
       <source>Charging</source>
       <translation>计费方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="194" />
+      <location filename="../../app/ui/pages/settings.py" line="197" />
       <source>Deduct on day of month</source>
       <translation>每月扣费日</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="203" />
+      <location filename="../../app/ui/pages/settings.py" line="206" />
       <source>Group robot</source>
       <translation>群机器人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="204" />
+      <location filename="../../app/ui/pages/settings.py" line="207" />
       <source>SMS</source>
       <translation>短信</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="205" />
+      <location filename="../../app/ui/pages/settings.py" line="208" />
       <source>E-mail</source>
       <translation>邮件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="219" />
+      <location filename="../../app/ui/pages/settings.py" line="222" />
       <source>Store key…</source>
       <translation>保存密钥…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="226" />
+      <location filename="../../app/ui/pages/settings.py" line="229" />
       <source>Who is told through which channel</source>
       <translation>通知对象与渠道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="243" />
+      <location filename="../../app/ui/pages/settings.py" line="246" />
       <source>Group robot (WeCom / DingTalk webhook)</source>
       <translation>群机器人（企业微信 / 钉钉）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="250" />
+      <location filename="../../app/ui/pages/settings.py" line="253" />
       <source>SMS gateway</source>
       <translation>短信网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="257" />
+      <location filename="../../app/ui/pages/settings.py" line="260" />
       <source>E-mail (SMTP)</source>
       <translation>邮件（SMTP）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="262" />
+      <location filename="../../app/ui/pages/settings.py" line="265" />
       <source>default</source>
       <translation>默认</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="268" />
+      <location filename="../../app/ui/pages/settings.py" line="271" />
       <source>None</source>
       <translation>不加密</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="278" />
+      <location filename="../../app/ui/pages/settings.py" line="281" />
       <source>Send a test message</source>
       <translation>发送测试消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="286" />
+      <location filename="../../app/ui/pages/settings.py" line="289" />
       <source>Phone or e-mail (not needed for the robot)</source>
       <translation>手机号或邮箱（群机器人无需填写）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="287" />
+      <location filename="../../app/ui/pages/settings.py" line="290" />
       <source>Send test message</source>
       <translation>发送测试消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="305" />
+      <location filename="../../app/ui/pages/settings.py" line="308" />
       <source>Security</source>
       <translation>安全</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="311" />
+      <location filename="../../app/ui/pages/settings.py" line="314" />
       <source>never</source>
       <translation>从不</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="313" />
+      <location filename="../../app/ui/pages/settings.py" line="316" />
       <source>Language of this desk</source>
       <translation>本机界面语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="321" />
+      <location filename="../../app/ui/pages/settings.py" line="324" />
       <source>Switch language</source>
       <translation>切换语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="327" />
+      <location filename="../../app/ui/pages/settings.py" line="330" />
       <source>The language applies to this computer only, immediately.</source>
       <translation>语言只对本机有效，立即生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="340" />
+      <location filename="../../app/ui/pages/settings.py" line="343" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="361" />
+      <location filename="../../app/ui/pages/settings.py" line="365" />
       <source>By floor area</source>
       <translation>按面积计费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="362" />
+      <location filename="../../app/ui/pages/settings.py" line="366" />
       <source>Fixed amount per month</source>
       <translation>每月固定金额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="363" />
+      <location filename="../../app/ui/pages/settings.py" line="367" />
       <source>Not charged</source>
       <translation>不收取</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="418" />
+      <location filename="../../app/ui/pages/settings.py" line="424" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="430" />
+      <location filename="../../app/ui/pages/settings.py" line="436" />
       <source>Settings saved.</source>
       <translation>设置已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="437" />
+      <location filename="../../app/ui/pages/settings.py" line="443" />
       <source>Store key</source>
       <translation>保存密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="439" />
+      <location filename="../../app/ui/pages/settings.py" line="445" />
       <source>Value of the key {0} (kept in the system keyring, never in the database):</source>
       <translation>密钥 {0} 的值（保存在系统密钥环中，不写入数据库）：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="450" />
+      <location filename="../../app/ui/pages/settings.py" line="456" />
       <source>The key {0} is stored in the keyring; save the settings.</source>
       <translation>密钥 {0} 已保存到系统密钥环，请保存设置。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="460" />
+      <location filename="../../app/ui/pages/settings.py" line="466" />
       <source>Sending…</source>
       <translation>正在发送…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="472" />
+      <location filename="../../app/ui/pages/settings.py" line="478" />
       <source>Sent: {0}</source>
       <translation>已发送：{0}</translation>
     </message>
