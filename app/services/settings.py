@@ -82,6 +82,13 @@ DEFAULTS: dict[str, object] = {
     "notify.email.from": "",
     "notify.email.ca_file": "",
     "notify.email.timeout_s": 15,
+    # Backups (DATA-2, app/services/backups.py): "" folder = <data dir>/backups; the second
+    # folder (e.g. a network drive) gets a verified copy of every backup; "" = none.
+    "backup.enabled": True,
+    "backup.folder": "",
+    "backup.second_folder": "",
+    "backup.keep_days": 30,
+    "backup.time": "02:30",
 }
 
 
@@ -256,6 +263,11 @@ VALIDATORS: dict[str, Validator] = {
     "notify.email.user": lambda k, v: _text(k, v, 200, required=False),
     "notify.email.password_secret": _secret_name,
     "notify.email.from": _email_or_empty,
+    "backup.enabled": _bool,
+    "backup.folder": lambda k, v: _text(k, v, 500, required=False),
+    "backup.second_folder": lambda k, v: _text(k, v, 500, required=False),
+    "backup.keep_days": lambda k, v: _int(k, v, 1, 3650),
+    "backup.time": _time,
 }
 
 
