@@ -12,6 +12,7 @@ from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
 from app.services.overview import OverviewService
 from app.services.parameters import ParameterService
+from app.services.payments import PaymentService
 from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
 from app.services.reports import ReportService
@@ -40,6 +41,7 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.payments = PaymentService(db, self.cashier)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -58,6 +60,7 @@ __all__ = [
     "OperatorService",
     "OverviewService",
     "ParameterService",
+    "PaymentService",
     "ReadingService",
     "ReceiptService",
     "ReportService",
