@@ -435,6 +435,22 @@ class PaymentService:
         outcome = self._book(actor, channel, line, order)
         if isinstance(outcome, Mismatch):
             logger.warning("payment notification %s not booked: %s", transaction_id, outcome.detail)
+            with self.db.uow() as uow:  # for the cashier: the money arrived, nothing was booked
+                audit.record(
+                    uow.session,
+                    actor,
+                    "payments.notify_mismatch",
+                    "payment",
+                    f"{channel}:{transaction_id}",
+                    None,
+                    {
+                        "kind": outcome.kind,
+                        "order_no": order_no,
+                        "amount_fen": amount_fen,
+                        "detail": outcome.detail,
+                    },
+                )
+                uow.commit()
             return NotificationResult(None, outcome)
         return NotificationResult(outcome, None)
 
