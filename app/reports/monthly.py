@@ -13,10 +13,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -114,7 +115,7 @@ class BuildingSection:
     name: str
     rows: tuple[MonthlyRow, ...]
 
-    @property
+    @cached_property  # frozen: computed once (the workbook asks for it many times)
     def totals(self) -> Totals:
         return Totals.of(self.rows)
 
@@ -177,7 +178,7 @@ class MonthlyReport:
     buildings: tuple[BuildingSection, ...]
     ledger: LedgerCheck
 
-    @property
+    @cached_property  # frozen: computed once (the workbook asks for it many times)
     def totals(self) -> Totals:
         return Totals.of(b.totals for b in self.buildings)
 
@@ -214,6 +215,8 @@ def _text_width(value: object) -> int:
         text = f"¥{value:,.2f}"
     else:
         text = str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
@@ -294,8 +297,8 @@ def _named_styles() -> list[NamedStyle]:
         style(BOLD, font=bold),
         style(HEADER, font=bold, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTER),
         style(TEXT, border=_BORDER),
-        style(MONEY, border=_BORDER, number_format=MONEY_FORMAT),
-        style(QUANTITY, border=_BORDER, number_format=QUANTITY_FORMAT),
+        style(MONEY, number_format=MONEY_FORMAT),
+        style(QUANTITY, number_format=QUANTITY_FORMAT),
         style(TOTAL_TEXT, font=bold, fill=_TOTAL_FILL, border=_BORDER),
         style(TOTAL_MONEY, font=bold, fill=_TOTAL_FILL, border=_BORDER, number_format=MONEY_FORMAT),
         style(
@@ -311,20 +314,28 @@ def _named_styles() -> list[NamedStyle]:
 Styles = Sequence[str | None]  # a named style per cell of a row (None: unstyled)
 
 
-def _stream(
-    values: Sequence[object], styles: Styles, templates: Mapping[str, WriteOnlyCell]
-) -> Iterator[object]:
+def _stream(values: Sequence[object], cells: Sequence[Cell | None]) -> Iterator[object]:
     """A row for ``WriteOnlyWorksheet.append``: plain values, or the one template cell of their
     style with the value put in. The worksheet consumes the row lazily and writes each cell out
     before it asks for the next, so one styled cell object per style serves the whole sheet
     (instead of a new cell and style lookup per cell, which cost more than the writing)."""
-    for value, style in zip(values, styles, strict=True):
-        if style is None:
+    for value, cell in zip(values, cells, strict=True):
+        if cell is None:
             yield value
         else:
-            cell = templates[style]
             cell.value = value
             yield cell
+
+
+class _TemplateCell(Cell):  # type: ignore[misc]  # openpyxl ships no type hints
+    """A styled cell written many times with different values (see ``_stream``). The worksheet
+    takes a cell for a row value after trying to store it as a value, which formats the cell's
+    repr into an error message it then discards: a short repr keeps that cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<template cell>"
 
 
 class _Sheet:
@@ -351,14 +362,20 @@ class _Sheet:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        templates: dict[str, WriteOnlyCell] = {}
-        for _values, styles in self.rows:
-            for style in styles:
-                if style is not None and style not in templates:
-                    templates[style] = WriteOnlyCell(ws)
-                    templates[style].style = style
+        ws.print_options.gridLines = True
+        templates: dict[str, Cell] = {}
+        resolved: dict[int, list[Cell | None]] = {}  # per distinct styles list: its cells
         for values, styles in self.rows:
-            ws.append(_stream(values, styles, templates))
+            cells = resolved.get(id(styles))
+            if cells is None:
+                cells = []
+                for style in styles:
+                    if style is not None and style not in templates:
+                        templates[style] = _TemplateCell(ws, row=1, column=1)
+                        templates[style].style = style
+                    cells.append(None if style is None else templates[style])
+                resolved[id(styles)] = cells
+            ws.append(_stream(values, cells))
         return ws
 
 
@@ -385,7 +402,9 @@ def _table(
     sheet.add(headers, [HEADER] * len(headers))
     sheet.row_heights[_HEADER_ROW] = 30
     widths = [_text_width(h) for h in headers]
-    row_styles = [TEXT] * n_labels + _VALUE_STYLES
+    # data cells carry only their number format; the grid comes from the sheet's gridlines
+    # (shown on screen, printed: print_options.gridLines), not from a border on every cell
+    row_styles = [None] * n_labels + _VALUE_STYLES
     lows: list[Decimal] = []
     highs: list[Decimal] = []
     for labels, item in rows:
