@@ -210,3 +210,34 @@ class StatementFormatError(ShuidianError):
         self.channel = channel
         self.line = line
         self.message = message
+
+
+class BackupError(ShuidianError):
+    """A backup could not be made, checked or restored (DATA-2).
+
+    ``reason``: ``missing_file``, ``no_checksum``, ``checksum_mismatch``, ``unreadable``,
+    ``ledger``, ``audit``, ``tool_missing``, ``tool_failed``, ``scratch_db``, ``bad_folder``,
+    ``wrong_kind`` or ``restore_failed``; ``message`` is the whole Chinese sentence (CLI, logs);
+    ``path`` the file or folder concerned; ``detail`` what the checks found (ledger, audit).
+    """
+
+    code = "backup"
+
+    def __init__(self, reason: str, message: str, path: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.path = path
+        self.detail = detail
+
+
+class MeterSwapError(ShuidianError):
+    """A meter replacement (DEV-6) that cannot go on. ``problem`` names the rule (e.g.
+    ``final_below_last``, ``note_required``, ``address_taken``); ``params`` its data."""
+
+    code = "meter_swap"
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params

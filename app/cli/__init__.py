@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "app.cli.db",
     "app.cli.ledger",
     "app.cli.audit",
+    "app.cli.backup",
     "app.cli.demo",
     "app.cli.desktop",
     "app.cli.account",

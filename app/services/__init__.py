@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
+from app.services.audit_log import AuditLogService
+from app.services.backups import BackupService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
 from app.services.devices import DeviceService
+from app.services.meter_swap import MeterSwapService
 from app.services.monitoring import MonitoringService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
@@ -42,6 +45,9 @@ class Services:
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
         self.payments = PaymentService(db, self.cashier)
+        self.backups = BackupService(db)
+        self.audit_log = AuditLogService(db)
+        self.meter_swap = MeterSwapService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -51,10 +57,13 @@ class Services:
 __all__ = [
     "AccountService",
     "AlarmService",
+    "AuditLogService",
+    "BackupService",
     "CashierService",
     "ControlService",
     "Database",
     "DeviceService",
+    "MeterSwapService",
     "MonitoringService",
     "NotificationService",
     "OperatorService",

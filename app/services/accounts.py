@@ -57,6 +57,7 @@ def _summary_query() -> Any:
             Account.warn_threshold_fen,
             Account.urgent_threshold_fen,
             Account.opened_at,
+            Tenant.name_initials,
         )
         .join(Room, Room.id == Account.room_id)
         .join(Floor, Floor.id == Room.floor_id)

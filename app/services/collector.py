@@ -486,7 +486,7 @@ class Collector:
             for o in outcomes:
                 if o.status == "held":
                     report.held += 1
-                elif o.status == "duplicate":
+                elif o.status in ("duplicate", "stale"):
                     report.duplicates += 1
                 else:
                     report.stored += 1

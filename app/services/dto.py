@@ -24,6 +24,7 @@ class AccountSummary:
     warn_threshold_fen: int
     urgent_threshold_fen: int
     opened_at: datetime
+    tenant_initials: str = ""  # pinyin initials of the tenant's name (search as you type)
 
     @property
     def balance_fen(self) -> int:

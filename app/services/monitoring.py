@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from app.domain.online import offline_after
 from app.domain.permissions import Perm
 from app.errors import ValidationError
 from app.models.command import Command
@@ -98,13 +99,13 @@ def _aware(value: datetime | None) -> datetime | None:
 def online_state(
     last_read_at: datetime | None, meter_online: bool | None, now: datetime, read_interval_s: int
 ) -> str:
-    """A point is online when it was read within two read intervals (one missed cycle is
-    tolerated) and the comms layer has not marked its meter offline since."""
+    """A point is online when it was read within :func:`app.domain.online.offline_after` and
+    the comms layer has not marked its meter offline since."""
     if last_read_at is None:
         return "never" if meter_online is None else ("online" if meter_online else "offline")
     if meter_online is False:
         return "offline"
-    fresh = now - _aware(last_read_at) <= timedelta(seconds=2 * max(60, read_interval_s))  # type: ignore[operator]
+    fresh = now - _aware(last_read_at) <= offline_after(read_interval_s)  # type: ignore[operator]
     return "online" if fresh else "offline"
 
 

@@ -142,6 +142,14 @@ class OperatorService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def has_operators(self) -> bool:
+        """Whether any active operator exists (then every front end must log in)."""
+        with self.db.uow() as uow:
+            found = uow.session.execute(
+                select(Operator.id).where(Operator.active.is_(True)).limit(1)
+            ).first()
+            return found is not None
+
     def login(self, login: str, password: str) -> tuple[Actor, OperatorInfo]:
         """Check the password; lock the operator out after repeated failures."""
         now = utcnow()

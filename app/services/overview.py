@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.calendar import local_date, local_midnight_utc
 from app.domain.enums import AccountState, EntryKind
+from app.domain.online import offline_after
 from app.domain.permissions import Perm
 from app.errors import ValidationError
 from app.models.account import Account
@@ -41,7 +42,6 @@ from app.services.context import Actor
 from app.services.settings import read_settings
 from app.services.unit_of_work import Database
 
-MIN_OFFLINE_AFTER = timedelta(minutes=30)
 MAX_CHART_DAYS = 366
 
 
@@ -201,7 +201,7 @@ class OverviewService:
         settings = read_settings(session)
         tz = str(settings.get("site.timezone") or "Asia/Shanghai")
         interval = int(settings.get("collector.read_interval_s") or 900)
-        return tz, max(timedelta(seconds=3 * interval), MIN_OFFLINE_AFTER)
+        return tz, offline_after(interval)
 
     @staticmethod
     def _scope_rooms(stmt: Any, actor: Actor) -> Any:

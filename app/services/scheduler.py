@@ -1,7 +1,7 @@
 """The collector's scheduled jobs (APScheduler 3), shared by ``python main.py collector`` and the
 desktop app (which runs them in-process by default): read cycles, arrears control, catch-up
-settlement, time sync, notification dispatch. Every job is guarded: a failure is logged and the
-next run goes ahead; runs of one job never overlap."""
+settlement, time sync, notification dispatch, the daily backup. Every job is guarded: a failure
+is logged and the next run goes ahead; runs of one job never overlap."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from app.services.backups import BackupService
 from app.services.collector import Collector
 from app.services.settings import read_settings
 from app.services.settlement import SettlementService
@@ -36,6 +37,8 @@ class CollectorScheduler:
         )
         sync_at = str(settings.get("collector.time_sync_at") or "03:10")
         hour, minute = (int(x) for x in sync_at.split(":", 1))
+        backup_at = str(settings.get("backup.time") or "02:30")
+        b_hour, b_minute = (int(x) for x in backup_at.split(":", 1))
         tz = str(settings.get("site.timezone") or "Asia/Shanghai")
         self.scheduler = BackgroundScheduler(timezone=tz)
         jobs: list[tuple[str, Callable[[], Any], dict[str, Any]]] = [
@@ -57,6 +60,11 @@ class CollectorScheduler:
             ),
             ("time_sync", collector.time_sync, {"trigger": "cron", "hour": hour, "minute": minute}),
             ("property_fee", collector.property_fees, {"trigger": "cron", "hour": 0, "minute": 20}),
+            (
+                "backup",
+                BackupService(collector.db).run_scheduled,
+                {"trigger": "cron", "hour": b_hour, "minute": b_minute},
+            ),
         ]
         for name, fn, trigger in jobs:
             self.scheduler.add_job(

@@ -89,6 +89,13 @@ DEFAULTS: dict[str, object] = {
     "payments.http_port": 21080,
     "payments.http_secret": "payments.http",
     "payments.http_max_age_s": 300,
+    # Backups (DATA-2, app/services/backups.py): "" folder = <data dir>/backups; the second
+    # folder (e.g. a network drive) gets a verified copy of every backup; "" = none.
+    "backup.enabled": True,
+    "backup.folder": "",
+    "backup.second_folder": "",
+    "backup.keep_days": 30,
+    "backup.time": "02:30",
 }
 
 
@@ -268,6 +275,11 @@ VALIDATORS: dict[str, Validator] = {
     "payments.http_port": lambda k, v: _int(k, v, 1, 65535),
     "payments.http_secret": _secret_name,
     "payments.http_max_age_s": lambda k, v: _int(k, v, 30, 3600),
+    "backup.enabled": _bool,
+    "backup.folder": lambda k, v: _text(k, v, 500, required=False),
+    "backup.second_folder": lambda k, v: _text(k, v, 500, required=False),
+    "backup.keep_days": lambda k, v: _int(k, v, 1, 3650),
+    "backup.time": _time,
 }
 
 

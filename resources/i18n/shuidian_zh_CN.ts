@@ -101,57 +101,57 @@
   <context>
     <name>AccountTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="29" />
+      <location filename="../../app/ui/table_models/accounts.py" line="38" />
       <source>Room</source>
       <translation>房间号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="30" />
+      <location filename="../../app/ui/table_models/accounts.py" line="39" />
       <source>Name</source>
       <translation>房间名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="31" />
+      <location filename="../../app/ui/table_models/accounts.py" line="40" />
       <source>Tenant</source>
       <translation>商户/住户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="32" />
+      <location filename="../../app/ui/table_models/accounts.py" line="41" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="33" />
+      <location filename="../../app/ui/table_models/accounts.py" line="42" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="34" />
+      <location filename="../../app/ui/table_models/accounts.py" line="43" />
       <source>Cash</source>
       <translation>现金</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="35" />
+      <location filename="../../app/ui/table_models/accounts.py" line="44" />
       <source>Subsidy</source>
       <translation>补助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="36" />
+      <location filename="../../app/ui/table_models/accounts.py" line="45" />
       <source>Balance</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="39" />
+      <location filename="../../app/ui/table_models/accounts.py" line="48" />
       <source>Active</source>
       <translation>正常</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="40" />
+      <location filename="../../app/ui/table_models/accounts.py" line="49" />
       <source>Suspended</source>
       <translation>暂停</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/accounts.py" line="41" />
+      <location filename="../../app/ui/table_models/accounts.py" line="50" />
       <source>Closed</source>
       <translation>已销户</translation>
     </message>
@@ -755,6 +755,714 @@
       <location filename="../../app/ui/wizards/first_run.py" line="358" />
       <source>No system keyring: the database password will be asked at every start.</source>
       <translation>本机没有系统密钥环：每次启动时将询问数据库密码。</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditActions</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="26" />
+      <source>Top-up</source>
+      <translation>充值</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="27" />
+      <source>Refund</source>
+      <translation>退款</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="28" />
+      <source>Reversal</source>
+      <translation>冲正</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="29" />
+      <source>Adjustment</source>
+      <translation>调账</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="30" />
+      <source>Account opened</source>
+      <translation>开户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="31" />
+      <source>Login</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="32" />
+      <source>Setting changed</source>
+      <translation>修改设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="33" />
+      <source>Key stored</source>
+      <translation>保存密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="34" />
+      <source>Operator added</source>
+      <translation>新增操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="35" />
+      <source>Operator changed</source>
+      <translation>修改操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="36" />
+      <source>Operator reactivated</source>
+      <translation>启用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="37" />
+      <source>Operator deactivated</source>
+      <translation>停用操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="38" />
+      <source>Password changed</source>
+      <translation>修改密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="39" />
+      <source>Password reset</source>
+      <translation>重置密码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="40" />
+      <source>Lockout released</source>
+      <translation>解除锁定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="41" />
+      <source>First administrator</source>
+      <translation>创建首个管理员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="42" />
+      <source>Gateway saved</source>
+      <translation>保存网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="43" />
+      <source>Gateway retired</source>
+      <translation>停用网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="44" />
+      <source>Bus saved</source>
+      <translation>保存总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="45" />
+      <source>Meter saved</source>
+      <translation>保存表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="46" />
+      <source>Meter retired</source>
+      <translation>停用表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="47" />
+      <source>Meter swapped</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="48" />
+      <source>Metering point saved</source>
+      <translation>保存计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="49" />
+      <source>Keep power</source>
+      <translation>保电设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="50" />
+      <source>Alarm acknowledged</source>
+      <translation>确认告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="51" />
+      <source>Alarm cleared</source>
+      <translation>清除告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="52" />
+      <source>Notification resent</source>
+      <translation>重发通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="53" />
+      <source>Parameters sent</source>
+      <translation>下发参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="54" />
+      <source>Parameter template saved</source>
+      <translation>保存参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="55" />
+      <source>Property fee charged</source>
+      <translation>扣物业费</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="56" />
+      <source>Manual reading</source>
+      <translation>手工抄表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="57" />
+      <source>Receipt printed</source>
+      <translation>打印凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="58" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="59" />
+      <source>Backup failed</source>
+      <translation>备份失败</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="60" />
+      <source>Backup verified</source>
+      <translation>验证备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="61" />
+      <source>Restored from backup</source>
+      <translation>从备份恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="62" />
+      <source>Restore refused</source>
+      <translation>拒绝恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="63" />
+      <source>Audit log exported</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="64" />
+      <source>Old entries sealed</source>
+      <translation>封存旧日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="65" />
+      <source>Demo site built</source>
+      <translation>生成演示数据</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditPage</name>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="48" />
+      <source>All operators</source>
+      <translation>全部操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="52" />
+      <source>All actions</source>
+      <translation>全部动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="55" />
+      <source>Target (account, room, login …)</source>
+      <translation>对象（账户、房间、账号…）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="58" />
+      <source>Search</source>
+      <translation>查询</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="60" />
+      <source>Export to Excel…</source>
+      <translation>导出 Excel…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="62" />
+      <source>Verify chain</source>
+      <translation>校验日志链</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="66" />
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="68" />
+      <source>to</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="143" />
+      <source>Loading…</source>
+      <translation>正在加载…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="152" />
+      <source>{0} entries match; the newest {1} are shown. Narrow the filters.</source>
+      <translation>共 {0} 条符合条件，仅显示最新的 {1} 条，请缩小筛选范围。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="157" />
+      <source>{0} entries</source>
+      <translation>共 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="171" />
+      <source>Export the audit log</source>
+      <translation>导出审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="172" />
+      <source>audit-log.xlsx</source>
+      <translation>审计日志.xlsx</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="173" />
+      <source>Excel workbooks (*.xlsx)</source>
+      <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="186" />
+      <source>Exporting…</source>
+      <translation>正在导出…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="196" />
+      <source>Exported to {0}</source>
+      <translation>已导出到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="203" />
+      <source>Checking the whole audit log…</source>
+      <translation>正在校验全部审计日志…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="215" />
+      <source>The audit log is intact: {0} entries, hash chain unbroken.</source>
+      <translation>审计日志完好：共 {0} 条，哈希链完整。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="224" />
+      <source>{0} entries were written before the hash chain existed; they are sealed at the next change.</source>
+      <translation>有 {0} 条日志写于哈希链启用之前，将在下一次操作时封存。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="232" />
+      <source>the chain head</source>
+      <translation>链头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="234" />
+      <source>entries after No. {0} (deleted)</source>
+      <translation>第 {0} 条之后的条目（已被删除）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="236" />
+      <source>No. {0}</source>
+      <translation>第 {0} 条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/audit.py" line="240" />
+      <source>The audit log was changed: {0} problem(s); the first bad entry is {1}. Entries were edited, deleted or reordered outside the program.</source>
+      <translation>审计日志被改动：共 {0} 处异常，第一个异常条目为{1}。有日志在程序之外被修改、删除或调换了顺序。</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="113" />
+      <source>No.</source>
+      <translation>序号</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="114" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="115" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="116" />
+      <source>Action</source>
+      <translation>动作</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="117" />
+      <source>Target</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="118" />
+      <source>Change</source>
+      <translation>变更内容</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditTargets</name>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="69" />
+      <source>Account</source>
+      <translation>账户</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="70" />
+      <source>Backup</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="71" />
+      <source>Setting</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="72" />
+      <source>Key</source>
+      <translation>密钥</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="73" />
+      <source>Operator</source>
+      <translation>操作员</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="74" />
+      <source>Gateway</source>
+      <translation>网关</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="75" />
+      <source>Bus</source>
+      <translation>总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="76" />
+      <source>Meter</source>
+      <translation>表具</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="77" />
+      <source>Metering point</source>
+      <translation>计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="78" />
+      <source>Alarm</source>
+      <translation>告警</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="79" />
+      <source>Notification</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="80" />
+      <source>Parameter template</source>
+      <translation>参数模板</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="81" />
+      <source>Receipt</source>
+      <translation>凭条</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="82" />
+      <source>Site</source>
+      <translation>站点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="83" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/audit.py" line="84" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupMessages</name>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="55" />
+      <source>The backup file does not exist: {0}</source>
+      <translation>备份文件不存在：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="56" />
+      <source>The checksum file of the backup {0} is missing or unreadable: the backup cannot be confirmed complete and is not used.</source>
+      <translation>备份 {0} 的校验文件缺失或无法读取：无法确认备份完整，不予使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="61" />
+      <source>The backup {0} does not match its checksum: the file is damaged or was changed and is not used.</source>
+      <translation>备份 {0} 与其校验值不符：文件已损坏或被改动，不予使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="66" />
+      <source>{0} is not a readable backup of this system.</source>
+      <translation>{0} 不是本系统可读取的备份文件。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="69" />
+      <source>The backup failed the ledger check and is not used: {2}</source>
+      <translation>备份未通过账本校验，不予使用：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="72" />
+      <source>The backup failed the audit log check and is not used: {2}</source>
+      <translation>备份未通过审计日志校验，不予使用：{2}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="75" />
+      <source>The PostgreSQL client tools (pg_dump, pg_restore) were not found: install them and add their folder to PATH.</source>
+      <translation>找不到 PostgreSQL 客户端工具（pg_dump、pg_restore）：请安装并把其所在文件夹加入 PATH。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="80" />
+      <source>The PostgreSQL tool failed. {1}</source>
+      <translation>PostgreSQL 工具执行失败。{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="81" />
+      <source>Checking a PostgreSQL backup needs a temporary database, but this database user may not create one (CREATEDB).</source>
+      <translation>验证 PostgreSQL 备份需要创建临时数据库，但当前数据库用户没有此权限（CREATEDB）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="86" />
+      <source>The backup folder {3} cannot be created or written.</source>
+      <translation>无法创建或写入备份文件夹 {3}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="89" />
+      <source>{0} is a backup of another kind of database and cannot be used here.</source>
+      <translation>{0} 是另一种数据库的备份，不能在此使用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="92" />
+      <source>The restore failed. {1}</source>
+      <translation>恢复失败。{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="98" />
+      <source>The backup failed. {1}</source>
+      <translation>备份失败。{1}</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupTab</name>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="129" />
+      <source>Choose…</source>
+      <translation>选择…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="135" />
+      <source>Automatic backup</source>
+      <translation>自动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="153" />
+      <source> days</source>
+      <translation> 天</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="158" />
+      <source>Default: the backups folder of this desk</source>
+      <translation>默认：本机数据目录下的 backups 文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="164" />
+      <source>e.g. a network drive; empty: no copy</source>
+      <translation>如网络驱动器；留空则不复制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="171" />
+      <source>Every backup is checked after it is written (ledger and audit log) and copied to the second folder. Save the settings to apply changes; a new daily time applies from the next start of the program.</source>
+      <translation>每份备份写入后都会校验（账本和审计日志），并复制到第二备份文件夹。修改后请保存设置；新的每日备份时间在程序下次启动后生效。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="182" />
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="185" />
+      <source>Back up now</source>
+      <translation>立即备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="188" />
+      <source>Verify selected</source>
+      <translation>验证所选备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="191" />
+      <source>Restore from backup…</source>
+      <translation>从备份恢复…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="197" />
+      <source>Only an administrator may restore a backup.</source>
+      <translation>只有特权操作员可以从备份恢复。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="198" />
+      <source>Refresh list</source>
+      <translation>刷新列表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="260" />
+      <source>Choose a folder</source>
+      <translation>选择文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="304" />
+      <source>Backing up and checking the backup…</source>
+      <translation>正在备份并校验…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="315" />
+      <source>Backup written and checked: {0} ({1} accounts).</source>
+      <translation>备份完成并已校验：{0}（{1} 个账户）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="319" />
+      <source>Copied to {0}.</source>
+      <translation>已复制到 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="321" />
+      <source>{0} old backup(s) deleted.</source>
+      <translation>已删除 {0} 份过期备份。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="324" />
+      <location filename="../../app/ui/pages/backup_tab.py" line="409" />
+      <source>Warning: {0}</source>
+      <translation>警告：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="331" />
+      <source>Select a backup in the list first.</source>
+      <translation>请先在列表中选择一份备份。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="333" />
+      <source>Checking {0}…</source>
+      <translation>正在校验 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="349" />
+      <source>{0} is intact: checksum matches, ledger of {1} accounts and audit log of {2} entries verified.</source>
+      <translation>{0} 完好：校验值一致，{1} 个账户的账本和 {2} 条审计日志校验通过。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="356" />
+      <source>{0} failed its checks and must not be restored: {1}</source>
+      <translation>{0} 未通过校验，不能用于恢复：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="364" />
+      <source>Restore from backup</source>
+      <translation>从备份恢复</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="366" />
+      <source>Replace the whole database with the backup
+{0}?
+
+The backup is checked first (checksum, ledger, audit log); if a check fails nothing is changed. The current data is saved as a safety backup before it is replaced. Everything entered after the backup was made will be gone. Ask the other desks to stop working until the restore is done.</source>
+      <translation>用以下备份替换整个数据库？
+{0}
+
+先校验备份（校验值、账本、审计日志），任何一项不通过则不做任何改动。替换前会把当前数据另存为一份安全备份。备份之后录入的所有数据都将丢失。恢复完成前请其他收费台暂停操作。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="383" />
+      <source>Choose a backup</source>
+      <translation>选择备份文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="385" />
+      <source>Backups (*.sqlite3 *.pgdump)</source>
+      <translation>备份文件 (*.sqlite3 *.pgdump)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="393" />
+      <source>Checking the backup, saving the current data, restoring…</source>
+      <translation>正在校验备份、保存当前数据并恢复…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="403" />
+      <source>Restored from {0}.</source>
+      <translation>已从备份 {0} 恢复。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="405" />
+      <source>The replaced data was saved as {0}.</source>
+      <translation>被替换的数据已另存为 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>BackupTableModel</name>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="36" />
+      <source>Made at</source>
+      <translation>备份时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="37" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="38" />
+      <source>Size</source>
+      <translation>大小</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="39" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="40" />
+      <source>Checksum</source>
+      <translation>校验文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="44" />
+      <source>Scheduled or on demand</source>
+      <translation>定时/手动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="45" />
+      <source>Before a restore</source>
+      <translation>恢复前安全备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="46" />
+      <source>Present</source>
+      <translation>有</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/table_models/backups.py" line="47" />
+      <source>Missing</source>
+      <translation>缺失</translation>
     </message>
   </context>
   <context>
@@ -1381,263 +2089,273 @@
   <context>
     <name>DevicesPage</name>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="185" />
+      <location filename="../../app/ui/pages/devices.py" line="186" />
       <source>Add gateway</source>
       <translation>添加网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="186" />
+      <location filename="../../app/ui/pages/devices.py" line="187" />
       <source>Add bus</source>
       <translation>添加总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="187" />
+      <location filename="../../app/ui/pages/devices.py" line="188" />
       <source>Add meter</source>
       <translation>添加表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="188" />
+      <location filename="../../app/ui/pages/devices.py" line="189" />
       <source>Edit</source>
       <translation>编辑</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="189" />
+      <location filename="../../app/ui/pages/devices.py" line="190" />
       <source>Retire</source>
       <translation>停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="190" />
+      <location filename="../../app/ui/pages/devices.py" line="191" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="191" />
+      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <source>Replace meter</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="194" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="192" />
+      <location filename="../../app/ui/pages/devices.py" line="195" />
       <source>Show retired</source>
       <translation>显示已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>Device</source>
       <translation>设备</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>Details</source>
       <translation>参数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="198" />
+      <location filename="../../app/ui/pages/devices.py" line="201" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="216" />
-      <location filename="../../app/ui/pages/devices.py" line="599" />
+      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <location filename="../../app/ui/pages/devices.py" line="624" />
       <source>Start frame log</source>
       <translation>开始记录报文</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="218" />
+      <location filename="../../app/ui/pages/devices.py" line="221" />
       <source>Clear</source>
       <translation>清空</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="219" />
+      <location filename="../../app/ui/pages/devices.py" line="222" />
       <source>Frame log (every bus of this program)</source>
       <translation>通讯报文（本程序的全部总线）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="302" />
+      <location filename="../../app/ui/pages/devices.py" line="307" />
       <source>Bus {0}</source>
       <translation>{0} 号总线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="305" />
+      <location filename="../../app/ui/pages/devices.py" line="310" />
       <source>{0} meter(s)</source>
       <translation>{0} 块表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="377" />
+      <location filename="../../app/ui/pages/devices.py" line="382" />
       <source>Retired</source>
       <translation>已停用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="379" />
+      <location filename="../../app/ui/pages/devices.py" line="384" />
       <source>In service</source>
       <translation>在用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="385" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="380" />
+      <location filename="../../app/ui/pages/devices.py" line="385" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="384" />
+      <location filename="../../app/ui/pages/devices.py" line="389" />
       <source>TCP {0}</source>
       <translation>TCP {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="386" />
+      <location filename="../../app/ui/pages/devices.py" line="391" />
       <source>4G DTU {0}</source>
       <translation>4G DTU {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="388" />
+      <location filename="../../app/ui/pages/devices.py" line="393" />
       <source>Serial {0}</source>
       <translation>串口 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>even</source>
       <translation>偶</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>none</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="392" />
+      <location filename="../../app/ui/pages/devices.py" line="397" />
       <source>odd</source>
       <translation>奇</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="393" />
+      <location filename="../../app/ui/pages/devices.py" line="398" />
       <source>port {0}, </source>
       <translation>端口 {0}，</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="394" />
+      <location filename="../../app/ui/pages/devices.py" line="399" />
       <source>{0}{1} baud, {2} parity, timeout {3} ms, {4} retries</source>
       <translation>{0}波特率 {1}，{2}校验，超时 {3} 毫秒，重试 {4} 次</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="400" />
+      <location filename="../../app/ui/pages/devices.py" line="405" />
       <source>Single-phase</source>
       <translation>单相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="401" />
+      <location filename="../../app/ui/pages/devices.py" line="406" />
       <source>Three-phase</source>
       <translation>三相电表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="402" />
+      <location filename="../../app/ui/pages/devices.py" line="407" />
       <source>Multi-circuit</source>
       <translation>多路电能模块</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="403" />
+      <location filename="../../app/ui/pages/devices.py" line="408" />
       <source>Cold water</source>
       <translation>冷水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="404" />
+      <location filename="../../app/ui/pages/devices.py" line="409" />
       <source>Hot water</source>
       <translation>热水表</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="412" />
+      <location filename="../../app/ui/pages/devices.py" line="417" />
       <source>, CT ×{0}</source>
       <translation>，倍率 ×{0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="416" />
+      <location filename="../../app/ui/pages/devices.py" line="421" />
       <source>no room</source>
       <translation>未分配</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="417" />
+      <location filename="../../app/ui/pages/devices.py" line="422" />
       <source>no tariff</source>
       <translation>未设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="418" />
+      <location filename="../../app/ui/pages/devices.py" line="423" />
       <source> · keep power</source>
       <translation> · 保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="419" />
+      <location filename="../../app/ui/pages/devices.py" line="424" />
       <source>circuit {0} · room {1} · tariff {2}</source>
       <translation>第 {0} 路 · 房间 {1} · 价格 {2}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="449" />
+      <location filename="../../app/ui/pages/devices.py" line="455" />
       <source>Saved.</source>
       <translation>已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="515" />
+      <location filename="../../app/ui/pages/devices.py" line="521" />
       <source>Retire meter</source>
       <translation>停用表具</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="516" />
+      <location filename="../../app/ui/pages/devices.py" line="522" />
       <source>Retire meter {0} and its points? Its history is kept. Why?</source>
       <translation>停用表 {0} 及其计量点？历史数据会保留。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="526" />
+      <location filename="../../app/ui/pages/devices.py" line="532" />
       <source>Retire gateway</source>
       <translation>停用网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="527" />
+      <location filename="../../app/ui/pages/devices.py" line="533" />
       <source>Retire gateway {0}? Why?</source>
       <translation>停用网关 {0}？请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="537" />
+      <location filename="../../app/ui/pages/devices.py" line="558" />
+      <source>Meter replaced.</source>
+      <translation>已换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/devices.py" line="562" />
       <source>Retired.</source>
       <translation>已停用。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="547" />
+      <location filename="../../app/ui/pages/devices.py" line="572" />
       <source>Testing gateway {0}…</source>
       <translation>正在测试网关 {0}…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="563" />
+      <location filename="../../app/ui/pages/devices.py" line="588" />
       <source>Bus {0}: meter {1} answered in {2} ms (reading {3}).</source>
       <translation>{0} 号总线：表 {1} 在 {2} 毫秒内应答（读数 {3}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="568" />
+      <location filename="../../app/ui/pages/devices.py" line="593" />
       <source>Bus {0}: no meter to ask.</source>
       <translation>{0} 号总线：没有可测试的表。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="571" />
+      <location filename="../../app/ui/pages/devices.py" line="596" />
       <source>Bus {0}: no answer from meter {1} ({2}).</source>
       <translation>{0} 号总线：表 {1} 无应答（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="576" />
+      <location filename="../../app/ui/pages/devices.py" line="601" />
       <source>The gateway has no bus.</source>
       <translation>该网关没有总线。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="578" />
+      <location filename="../../app/ui/pages/devices.py" line="603" />
       <source>Gateway {0}: connection works.</source>
       <translation>网关 {0}：连接正常。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="580" />
+      <location filename="../../app/ui/pages/devices.py" line="605" />
       <source>Gateway {0}: connection failed.</source>
       <translation>网关 {0}：连接失败。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/devices.py" line="594" />
+      <location filename="../../app/ui/pages/devices.py" line="619" />
       <source>Stop frame log</source>
       <translation>停止记录报文</translation>
     </message>
@@ -2358,203 +3076,455 @@ Version {0}</source>
     </message>
   </context>
   <context>
+    <name>MeterSwapErrors</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="63" />
+      <source>Please write a note: why the value was typed in.</source>
+      <translation>请填写说明：为什么人工录入读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="66" />
+      <source>The note is too long (at most {0} characters).</source>
+      <translation>说明太长（最多 {0} 个字）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="69" />
+      <source>Please enter the meter value.</source>
+      <translation>请填写表计读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="72" />
+      <source>“{0}” is not a meter value (e.g. 1234.56).</source>
+      <translation>“{0}”不是有效的读数（例如 1234.56）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="75" />
+      <source>This meter has time-of-use registers: enter tip, peak, flat and valley too.</source>
+      <translation>这是分时表：还需填写尖、峰、平、谷读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="79" />
+      <source>The final value {0} is below the last reading {1}: check the value.</source>
+      <translation>止码 {0} 小于最近读数 {1}，请核对。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="82" />
+      <source>The point has a reading at or after this moment; the swap must come after it.</source>
+      <translation>该计量点在此时刻或之后已有读数，换表时间必须晚于它。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="86" />
+      <source>The new meter cannot be read before the old one.</source>
+      <translation>新表读数时间不能早于旧表止码时间。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="89" />
+      <source>The meter address must be exactly {0} digits (got “{1}”).</source>
+      <translation>表地址必须是 {0} 位数字（填写的是“{1}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="92" />
+      <source>A Modbus unit id must be 1 to 247 (got “{0}”).</source>
+      <translation>Modbus 站号必须是 1 到 247（填写的是“{0}”）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="95" />
+      <source>The new meter has the address of the old one ({0}).</source>
+      <translation>新表地址与旧表相同（{0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="98" />
+      <source>Meter address {0} is already on this bus.</source>
+      <translation>表地址 {0} 在该总线上已存在。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="101" />
+      <source>Unknown protocol {0}.</source>
+      <translation>未知的通讯协议 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="104" />
+      <source>The point {0} is retired.</source>
+      <translation>计量点 {0} 已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="107" />
+      <source>The meter of point {0} is retired.</source>
+      <translation>计量点 {0} 的表计已停用。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="110" />
+      <source>Point {0} has held readings: resolve them before the swap.</source>
+      <translation>计量点 {0} 有待处理的异常读数，请先处理再换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="113" />
+      <source>Meter {0} serves several points; a multi-circuit module cannot be swapped here.</source>
+      <translation>表 {0} 带多个计量点，多路电能模块不能在此换表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="117" />
+      <source>The point's meter was changed meanwhile; start again.</source>
+      <translation>该计量点的表计已被他人更换，请重新开始。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="120" />
+      <source>Meter {0} answered without a reading.</source>
+      <translation>表 {0} 应答中没有读数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="123" />
+      <source>Meter {0} did not answer.</source>
+      <translation>表 {0} 无应答。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="126" />
+      <source>The answer could not be understood (several meters answering at once?).</source>
+      <translation>应答无法识别（可能有多块表同时应答）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="130" />
+      <source>Meter {0} refused the request.</source>
+      <translation>表 {0} 拒绝了请求。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="133" />
+      <source>The gateway cannot be reached.</source>
+      <translation>无法连接网关。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="136" />
+      <source>Communication failed.</source>
+      <translation>通讯失败。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="139" />
+      <source>No meter answered the read-address command.</source>
+      <translation>没有表计应答读通信地址命令。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="142" />
+      <source>“{0}” is not an address range (e.g. 000000000090-000000000120).</source>
+      <translation>“{0}”不是有效的地址范围（例如 000000000090-000000000120）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="146" />
+      <source>At most {0} addresses can be scanned at once.</source>
+      <translation>一次最多扫描 {0} 个地址。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="149" />
+      <source>The settlement of the swap failed; nothing was changed.</source>
+      <translation>换表结算失败，未做任何修改。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="157" />
+      <source>The meter swap cannot go on ({0}).</source>
+      <translation>无法继续换表（{0}）。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapRegisters</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="52" />
+      <source>Tip</source>
+      <translation>尖</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="53" />
+      <source>Peak</source>
+      <translation>峰</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="54" />
+      <source>Flat</source>
+      <translation>平</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="55" />
+      <source>Valley</source>
+      <translation>谷</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapValuePage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="273" />
+      <source>Read over the bus</source>
+      <translation>总线抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="281" />
+      <source>Type the value in (the meter cannot be read)</source>
+      <translation>人工录入读数（表计无法抄读）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="294" />
+      <source>Why typed in, where the photo is …</source>
+      <translation>人工录入的原因、照片存放位置……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="297" />
+      <source>Total</source>
+      <translation>总读数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="306" />
+      <source>Note</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="359" />
+      <source>Reading …</source>
+      <translation>正在抄读……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="374" />
+      <source>Meter {0} reads {1} {2}.</source>
+      <translation>表 {0} 读数 {1} {2}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="388" />
+      <source>{0} You can type the value in with a note.</source>
+      <translation>{0}可以人工录入读数并填写说明。</translation>
+    </message>
+  </context>
+  <context>
+    <name>MeterSwapWizard</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="767" />
+      <source>Replace meter</source>
+      <translation>换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="770" />
+      <source>Next &gt;</source>
+      <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="771" />
+      <source>&lt; Back</source>
+      <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="772" />
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="773" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
+      <source>Save swap slip</source>
+      <translation>保存换表单</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="810" />
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+  </context>
+  <context>
     <name>MonitorTableModel</name>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="39" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
       <source>Room</source>
       <translation>房间号</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="40" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
       <source>Room name</source>
       <translation>房间名称</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="41" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="42" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
       <source>Meter address</source>
       <translation>表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="43" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
       <source>Last reading</source>
       <translation>最近读数</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="44" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
       <source>Read at</source>
       <translation>抄读时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="45" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
       <source>Live values</source>
       <translation>实时值</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="46" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
       <source>Switch</source>
       <translation>通断状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="47" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="51" />
       <source>Trip cause</source>
       <translation>断电原因</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="48" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="52" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="49" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="75" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="50" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
       <source>Command</source>
       <translation>命令进度</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="53" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="57" />
       <source>Supplying</source>
       <translation>通电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="54" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="58" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="55" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="56" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="61" />
-      <location filename="../../app/ui/table_models/monitoring.py" line="62" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="65" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
       <source>Unknown</source>
       <translation>未知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="59" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="63" />
       <source>Valve open</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="60" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="64" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
       <source>No switch</source>
       <translation>无开关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="66" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="70" />
       <source>Arrears</source>
       <translation>欠费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="67" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="71" />
       <source>Manual</source>
       <translation>人工</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="68" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
       <source>Protection</source>
       <translation>保护</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="72" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
       <source>Offline</source>
       <translation>离线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="73" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
       <source>Never read</source>
       <translation>未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="76" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="77" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="78" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="82" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="79" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="83" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="80" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
       <source>Read</source>
       <translation>抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="81" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
       <source>Parameters</source>
       <translation>参数下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="84" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
       <source>pending</source>
       <translation>等待执行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="85" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="89" />
       <source>sent</source>
       <translation>已下发</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="86" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
       <source>confirmed</source>
       <translation>已确认</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="87" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="91" />
       <source>failed</source>
       <translation>失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="88" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="92" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="90" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="94" />
       <source>Yes</source>
       <translation>是</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="138" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="173" />
       <source>{0}: {1}</source>
       <translation>{0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="168" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="200" />
       <source>Last reading ({0})</source>
       <translation>最近读数（{0}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="236" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="237" />
       <source>Read at {0}</source>
       <translation>读取于 {0}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/table_models/monitoring.py" line="240" />
+      <location filename="../../app/ui/table_models/monitoring.py" line="241" />
       <source>PF {0}</source>
       <translation>功率因数 {0}</translation>
     </message>
@@ -2562,156 +3532,156 @@ Version {0}</source>
   <context>
     <name>MonitoringPage</name>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="107" />
-      <location filename="../../app/ui/pages/monitoring.py" line="244" />
+      <location filename="../../app/ui/pages/monitoring.py" line="95" />
+      <location filename="../../app/ui/pages/monitoring.py" line="232" />
       <source>All buildings</source>
       <translation>全部楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="110" />
+      <location filename="../../app/ui/pages/monitoring.py" line="98" />
       <source>All states</source>
       <translation>全部状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="111" />
+      <location filename="../../app/ui/pages/monitoring.py" line="99" />
       <source>Online</source>
       <translation>在线</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="112" />
+      <location filename="../../app/ui/pages/monitoring.py" line="100" />
       <source>Offline or never read</source>
       <translation>离线或未抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="101" />
       <source>Valve shut</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="101" />
       <source>Tripped</source>
       <translation>断电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="102" />
       <source>Keep power</source>
       <translation>保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="103" />
       <source>Command in progress</source>
       <translation>命令执行中</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="116" />
+      <location filename="../../app/ui/pages/monitoring.py" line="104" />
       <source>Command failed</source>
       <translation>命令失败</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="121" />
+      <location filename="../../app/ui/pages/monitoring.py" line="109" />
       <source>Search room, name or meter address</source>
       <translation>搜索房间号、名称或表地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="123" />
+      <location filename="../../app/ui/pages/monitoring.py" line="111" />
       <source>Refresh</source>
       <translation>刷新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="125" />
-      <location filename="../../app/ui/pages/monitoring.py" line="333" />
+      <location filename="../../app/ui/pages/monitoring.py" line="113" />
+      <location filename="../../app/ui/pages/monitoring.py" line="317" />
       <source>Read now</source>
       <translation>立即抄读</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="320" />
       <source>Shut valve</source>
       <translation>关阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="126" />
-      <location filename="../../app/ui/pages/monitoring.py" line="336" />
+      <location filename="../../app/ui/pages/monitoring.py" line="114" />
+      <location filename="../../app/ui/pages/monitoring.py" line="320" />
       <source>Trip</source>
       <translation>拉闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="127" />
-      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Open valve</source>
       <translation>开阀</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="127" />
-      <location filename="../../app/ui/pages/monitoring.py" line="340" />
+      <location filename="../../app/ui/pages/monitoring.py" line="115" />
+      <location filename="../../app/ui/pages/monitoring.py" line="324" />
       <source>Close</source>
       <translation>合闸</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="128" />
-      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <location filename="../../app/ui/pages/monitoring.py" line="116" />
+      <location filename="../../app/ui/pages/monitoring.py" line="362" />
       <source>Keep power on</source>
       <translation>设置保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="129" />
-      <location filename="../../app/ui/pages/monitoring.py" line="378" />
+      <location filename="../../app/ui/pages/monitoring.py" line="117" />
+      <location filename="../../app/ui/pages/monitoring.py" line="362" />
       <source>Keep power off</source>
       <translation>取消保电</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="177" />
+      <location filename="../../app/ui/pages/monitoring.py" line="165" />
       <source>Building</source>
       <translation>楼栋</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="179" />
+      <location filename="../../app/ui/pages/monitoring.py" line="167" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="223" />
+      <location filename="../../app/ui/pages/monitoring.py" line="211" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="272" />
+      <location filename="../../app/ui/pages/monitoring.py" line="246" />
       <source>{0} points · {1} online · {2} offline · {3} cut</source>
       <translation>共 {0} 个计量点 · 在线 {1} · 离线 {2} · 断电 {3}</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="321" />
+      <location filename="../../app/ui/pages/monitoring.py" line="304" />
       <source>You do not have permission to control meters.</source>
       <translation>您没有控制表具的权限。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="351" />
+      <location filename="../../app/ui/pages/monitoring.py" line="335" />
       <source>None of the selected points has a switch.</source>
       <translation>所选计量点都没有通断开关。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="354" />
-      <location filename="../../app/ui/pages/monitoring.py" line="380" />
+      <location filename="../../app/ui/pages/monitoring.py" line="338" />
+      <location filename="../../app/ui/pages/monitoring.py" line="364" />
       <source>{0} on {1} point(s). Why?</source>
       <translation>{0}：共 {1} 个计量点。请填写原因：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="359" />
+      <location filename="../../app/ui/pages/monitoring.py" line="343" />
       <source>Sending…</source>
       <translation>正在提交…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="368" />
+      <location filename="../../app/ui/pages/monitoring.py" line="352" />
       <source>{0} command(s) queued.</source>
       <translation>已提交 {0} 条命令，等待采集服务执行。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="370" />
+      <location filename="../../app/ui/pages/monitoring.py" line="354" />
       <source>The same command is already on its way.</source>
       <translation>相同的命令正在执行中。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/monitoring.py" line="392" />
+      <location filename="../../app/ui/pages/monitoring.py" line="376" />
       <source>Keep power changed on {0} point(s).</source>
       <translation>已更改 {0} 个计量点的保电设置。</translation>
     </message>
@@ -2765,6 +3735,11 @@ Version {0}</source>
     </message>
     <message>
       <location filename="../../app/ui/pages/__init__.py" line="100" />
+      <source>Audit log</source>
+      <translation>审计日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/__init__.py" line="106" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
@@ -3602,153 +4577,153 @@ Version {0}</source>
   <context>
     <name>RoomsPage</name>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="139" />
+      <location filename="../../app/ui/pages/rooms.py" line="137" />
       <source>Buildings / floors</source>
       <translation>楼栋/楼层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="145" />
+      <location filename="../../app/ui/pages/rooms.py" line="143" />
       <source>Search room, tenant, phone or initials</source>
       <translation>搜索房间号、商户名、电话或拼音首字母</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="178" />
+      <location filename="../../app/ui/pages/rooms.py" line="177" />
       <source>Account details</source>
       <translation>账户详情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="182" />
+      <location filename="../../app/ui/pages/rooms.py" line="181" />
       <source>Account</source>
       <translation>账户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="183" />
+      <location filename="../../app/ui/pages/rooms.py" line="182" />
       <source>Room</source>
       <translation>房间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="184" />
+      <location filename="../../app/ui/pages/rooms.py" line="183" />
       <source>Building / floor</source>
       <translation>楼栋/楼层</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="185" />
+      <location filename="../../app/ui/pages/rooms.py" line="184" />
       <source>Room type</source>
       <translation>房间类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="186" />
+      <location filename="../../app/ui/pages/rooms.py" line="185" />
       <source>Area</source>
       <translation>面积</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="187" />
+      <location filename="../../app/ui/pages/rooms.py" line="186" />
       <source>Tenant</source>
       <translation>商户/住户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="188" />
+      <location filename="../../app/ui/pages/rooms.py" line="187" />
       <source>Phone</source>
       <translation>电话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="189" />
+      <location filename="../../app/ui/pages/rooms.py" line="188" />
       <source>Moved in</source>
       <translation>入住日期</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="190" />
+      <location filename="../../app/ui/pages/rooms.py" line="189" />
       <source>State</source>
       <translation>状态</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="191" />
+      <location filename="../../app/ui/pages/rooms.py" line="190" />
       <source>Cash</source>
       <translation>现金</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="192" />
+      <location filename="../../app/ui/pages/rooms.py" line="191" />
       <source>Subsidy</source>
       <translation>补助</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="193" />
+      <location filename="../../app/ui/pages/rooms.py" line="192" />
       <source>Balance</source>
       <translation>余额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="194" />
+      <location filename="../../app/ui/pages/rooms.py" line="193" />
       <source>Overdraft / warning</source>
       <translation>透支额度/预警</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="202" />
+      <location filename="../../app/ui/pages/rooms.py" line="201" />
       <source>Ledger</source>
       <translation>账目明细</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="205" />
+      <location filename="../../app/ui/pages/rooms.py" line="204" />
       <source>All time</source>
       <translation>全部时间</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="206" />
+      <location filename="../../app/ui/pages/rooms.py" line="205" />
       <source>Last 7 days</source>
       <translation>最近 7 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="207" />
+      <location filename="../../app/ui/pages/rooms.py" line="206" />
       <source>Last 30 days</source>
       <translation>最近 30 天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="208" />
+      <location filename="../../app/ui/pages/rooms.py" line="207" />
       <source>This month</source>
       <translation>本月</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="209" />
+      <location filename="../../app/ui/pages/rooms.py" line="208" />
       <source>Last month</source>
       <translation>上月</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="210" />
+      <location filename="../../app/ui/pages/rooms.py" line="209" />
       <source>Dates…</source>
       <translation>指定日期…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="222" />
+      <location filename="../../app/ui/pages/rooms.py" line="221" />
       <source>All kinds</source>
       <translation>全部类型</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="235" />
+      <location filename="../../app/ui/pages/rooms.py" line="234" />
       <source>Newer</source>
       <translation>较新</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="236" />
+      <location filename="../../app/ui/pages/rooms.py" line="235" />
       <source>Older</source>
       <translation>较早</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="291" />
+      <location filename="../../app/ui/pages/rooms.py" line="290" />
       <location filename="../../app/ui/pages/rooms.py" line="482" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="309" />
+      <location filename="../../app/ui/pages/rooms.py" line="305" />
       <source>{0} accounts · total balance {1} · {2} low · {3} in arrears</source>
       <translation>共 {0} 户 · 余额合计 {1} · 余额不足 {2} 户 · 欠费 {3} 户</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="333" />
+      <location filename="../../app/ui/pages/rooms.py" line="334" />
       <source>All rooms ({0})</source>
       <translation>全部房间（{0}）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/rooms.py" line="346" />
+      <location filename="../../app/ui/pages/rooms.py" line="347" />
       <source>Floor {0} ({1})</source>
       <translation>{0} 层（{1}）</translation>
     </message>
@@ -3935,229 +4910,459 @@ Version {0}</source>
       <source>Sender address</source>
       <translation>发件人地址</translation>
     </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="46" />
+      <source>Back up every day</source>
+      <translation>每天自动备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="47" />
+      <source>Daily backup at</source>
+      <translation>每日备份时间</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="48" />
+      <source>Keep backups for</source>
+      <translation>备份保留</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="49" />
+      <source>Backup folder</source>
+      <translation>备份文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/backup_tab.py" line="50" />
+      <source>Second folder (off-site)</source>
+      <translation>第二备份文件夹（异地）</translation>
+    </message>
   </context>
   <context>
     <name>SettingsPage</name>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="83" />
+      <location filename="../../app/ui/pages/settings.py" line="84" />
       <source>Site and billing</source>
       <translation>站点与计费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="84" />
+      <location filename="../../app/ui/pages/settings.py" line="85" />
       <source>Schedules</source>
       <translation>计划任务</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="85" />
+      <location filename="../../app/ui/pages/settings.py" line="86" />
       <source>Notifications</source>
       <translation>通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="86" />
+      <location filename="../../app/ui/pages/settings.py" line="87" />
       <source>This desk</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="87" />
+      <location filename="../../app/ui/pages/settings.py" line="89" />
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/pages/settings.py" line="90" />
       <source>Save settings</source>
       <translation>保存设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="90" />
+      <location filename="../../app/ui/pages/settings.py" line="93" />
       <source>Discard changes</source>
       <translation>放弃修改</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="138" />
+      <location filename="../../app/ui/pages/settings.py" line="141" />
       <source>Site</source>
       <translation>站点</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="142" />
+      <location filename="../../app/ui/pages/settings.py" line="145" />
       <source>Balance warnings (yuan)</source>
       <translation>余额预警（元）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="146" />
+      <location filename="../../app/ui/pages/settings.py" line="149" />
       <source>Cut-off policy</source>
       <translation>断电策略</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="161" />
+      <location filename="../../app/ui/pages/settings.py" line="164" />
       <source>Power is cut when the balance falls below the cut-off level and restored when it reaches the restore level again (amounts in yuan, e.g. 0 or -20).</source>
       <translation>余额低于断电金额时断电，回到恢复送电金额时恢复送电（单位：元，如 0 或 -20）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="176" />
+      <location filename="../../app/ui/pages/settings.py" line="179" />
       <source>Collector schedule</source>
       <translation>采集计划</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="181" />
-      <location filename="../../app/ui/pages/settings.py" line="310" />
+      <location filename="../../app/ui/pages/settings.py" line="184" />
+      <location filename="../../app/ui/pages/settings.py" line="313" />
       <source> min</source>
       <translation> 分钟</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="187" />
+      <location filename="../../app/ui/pages/settings.py" line="190" />
       <source>Property fee</source>
       <translation>物业费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="193" />
+      <location filename="../../app/ui/pages/settings.py" line="196" />
       <source>Charging</source>
       <translation>计费方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="194" />
+      <location filename="../../app/ui/pages/settings.py" line="197" />
       <source>Deduct on day of month</source>
       <translation>每月扣费日</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="203" />
+      <location filename="../../app/ui/pages/settings.py" line="206" />
       <source>Group robot</source>
       <translation>群机器人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="204" />
+      <location filename="../../app/ui/pages/settings.py" line="207" />
       <source>SMS</source>
       <translation>短信</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="205" />
+      <location filename="../../app/ui/pages/settings.py" line="208" />
       <source>E-mail</source>
       <translation>邮件</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="219" />
+      <location filename="../../app/ui/pages/settings.py" line="222" />
       <source>Store key…</source>
       <translation>保存密钥…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="226" />
+      <location filename="../../app/ui/pages/settings.py" line="229" />
       <source>Who is told through which channel</source>
       <translation>通知对象与渠道</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="243" />
+      <location filename="../../app/ui/pages/settings.py" line="246" />
       <source>Group robot (WeCom / DingTalk webhook)</source>
       <translation>群机器人（企业微信 / 钉钉）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="250" />
+      <location filename="../../app/ui/pages/settings.py" line="253" />
       <source>SMS gateway</source>
       <translation>短信网关</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="257" />
+      <location filename="../../app/ui/pages/settings.py" line="260" />
       <source>E-mail (SMTP)</source>
       <translation>邮件（SMTP）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="262" />
+      <location filename="../../app/ui/pages/settings.py" line="265" />
       <source>default</source>
       <translation>默认</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="268" />
+      <location filename="../../app/ui/pages/settings.py" line="271" />
       <source>None</source>
       <translation>不加密</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="278" />
+      <location filename="../../app/ui/pages/settings.py" line="281" />
       <source>Send a test message</source>
       <translation>发送测试消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="286" />
+      <location filename="../../app/ui/pages/settings.py" line="289" />
       <source>Phone or e-mail (not needed for the robot)</source>
       <translation>手机号或邮箱（群机器人无需填写）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="287" />
+      <location filename="../../app/ui/pages/settings.py" line="290" />
       <source>Send test message</source>
       <translation>发送测试消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="305" />
+      <location filename="../../app/ui/pages/settings.py" line="308" />
       <source>Security</source>
       <translation>安全</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="311" />
+      <location filename="../../app/ui/pages/settings.py" line="314" />
       <source>never</source>
       <translation>从不</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="313" />
+      <location filename="../../app/ui/pages/settings.py" line="316" />
       <source>Language of this desk</source>
       <translation>本机界面语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="321" />
+      <location filename="../../app/ui/pages/settings.py" line="324" />
       <source>Switch language</source>
       <translation>切换语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="327" />
+      <location filename="../../app/ui/pages/settings.py" line="330" />
       <source>The language applies to this computer only, immediately.</source>
       <translation>语言只对本机有效，立即生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="340" />
+      <location filename="../../app/ui/pages/settings.py" line="343" />
       <source>Loading…</source>
       <translation>正在加载…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="361" />
+      <location filename="../../app/ui/pages/settings.py" line="365" />
       <source>By floor area</source>
       <translation>按面积计费</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="362" />
+      <location filename="../../app/ui/pages/settings.py" line="366" />
       <source>Fixed amount per month</source>
       <translation>每月固定金额</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="363" />
+      <location filename="../../app/ui/pages/settings.py" line="367" />
       <source>Not charged</source>
       <translation>不收取</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="418" />
+      <location filename="../../app/ui/pages/settings.py" line="424" />
       <source>Saving…</source>
       <translation>正在保存…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="430" />
+      <location filename="../../app/ui/pages/settings.py" line="436" />
       <source>Settings saved.</source>
       <translation>设置已保存。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="437" />
+      <location filename="../../app/ui/pages/settings.py" line="443" />
       <source>Store key</source>
       <translation>保存密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="439" />
+      <location filename="../../app/ui/pages/settings.py" line="445" />
       <source>Value of the key {0} (kept in the system keyring, never in the database):</source>
       <translation>密钥 {0} 的值（保存在系统密钥环中，不写入数据库）：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="450" />
+      <location filename="../../app/ui/pages/settings.py" line="456" />
       <source>The key {0} is stored in the keyring; save the settings.</source>
       <translation>密钥 {0} 已保存到系统密钥环，请保存设置。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="460" />
+      <location filename="../../app/ui/pages/settings.py" line="466" />
       <source>Sending…</source>
       <translation>正在发送…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/pages/settings.py" line="472" />
+      <location filename="../../app/ui/pages/settings.py" line="478" />
       <source>Sent: {0}</source>
       <translation>已发送：{0}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapAddressPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="468" />
+      <source>Address of the new meter</source>
+      <translation>新表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="471" />
+      <source>Type it or scan the nameplate barcode, read it with the read-address command (only the new meter on the line), or scan an address range on the bus.</source>
+      <translation>手工输入或扫描铭牌条码；也可用读通信地址命令读取（线路上只接新表时），或在总线上扫描一个地址范围。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="479" />
+      <source>Read address</source>
+      <translation>读通信地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="485" />
+      <source>Scan the bus</source>
+      <translation>扫描总线</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="499" />
+      <source>New address</source>
+      <translation>新表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="503" />
+      <source>Address range</source>
+      <translation>地址范围</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="531" />
+      <source>Reading the address …</source>
+      <translation>正在读取通信地址……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="534" />
+      <source>Meter {0} answered.</source>
+      <translation>表 {0} 已应答。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="550" />
+      <source>Scanning …</source>
+      <translation>正在扫描……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="553" />
+      <source>{0} new meter(s) found.</source>
+      <translation>发现 {0} 块新表。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapFinalPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="428" />
+      <source>Final value of the old meter</source>
+      <translation>旧表止码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="430" />
+      <source>Read it over the bus, or type it in from the display of a dead meter.</source>
+      <translation>通过总线抄读；表计损坏时按表盘显示人工录入。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="438" />
+      <source>no reading yet</source>
+      <translation>尚无读数</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="443" />
+      <source>Point {0}, old meter {1} on gateway {2} bus {3}; last reading {4}.</source>
+      <translation>计量点 {0}，旧表 {1}（网关 {2} 第 {3} 路），最近读数 {4}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapInitialPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="589" />
+      <source>Initial value of the new meter</source>
+      <translation>新表起码</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="590" />
+      <source>Consumption is billed from this value on.</source>
+      <translation>新表自该读数起计费。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="600" />
+      <source>New meter {0}.</source>
+      <translation>新表 {0}。</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapPointPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="183" />
+      <source>Choose the point</source>
+      <translation>选择计量点</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="184" />
+      <source>The measurement point whose meter is replaced.</source>
+      <translation>要更换表计的计量点。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="187" />
+      <source>Point, room or meter address</source>
+      <translation>计量点、房间或表地址</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="189" />
+      <source>Search</source>
+      <translation>查找</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="222" />
+      <source>{0}  room {1}  meter {2}  last reading {3}</source>
+      <translation>{0}  房间 {1}  表 {2}  最近读数 {3}</translation>
+    </message>
+  </context>
+  <context>
+    <name>SwapSummaryPage</name>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="622" />
+      <source>Summary</source>
+      <translation>确认换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="624" />
+      <source>Check the values; nothing is changed until you confirm the swap.</source>
+      <translation>请核对以下信息；点击“确认换表”之前不会做任何修改。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="632" />
+      <source>Confirm swap</source>
+      <translation>确认换表</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="635" />
+      <source>Save swap slip (PDF)…</source>
+      <translation>保存换表单（PDF）…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="644" />
+      <source>Note</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
+      <source>read over the bus</source>
+      <translation>总线抄读</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="658" />
+      <source>typed in</source>
+      <translation>人工录入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="666" />
+      <source>Point: {0} (room {1})</source>
+      <translation>计量点：{0}（房间 {1}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="667" />
+      <source>Old meter {0}: final value {1} {2}, {3}</source>
+      <translation>旧表 {0}：止码 {1} {2}，{3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="670" />
+      <source>New meter {0}: initial value {1} {2}, {3}</source>
+      <translation>新表 {0}：起码 {1} {2}，{3}</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="677" />
+      <source>Billed now for the old meter since its last reading: {0} {1}.</source>
+      <translation>旧表自最近读数以来的用量 {0} {1} 将随换表结算。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="683" />
+      <source>Parameter template {0} will be downloaded to the new meter.</source>
+      <translation>参数模板 {0} 将重新下发到新表。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="700" />
+      <source>Swapping …</source>
+      <translation>正在换表……</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="718" />
+      <source>Swapped. Slip {0}; charged for the old meter: {1}.</source>
+      <translation>换表完成。换表单 {0}；本次结算扣费 {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/wizards/meter_swap.py" line="746" />
+      <source>Swap slip saved: {0}</source>
+      <translation>换表单已保存：{0}</translation>
     </message>
   </context>
   <context>

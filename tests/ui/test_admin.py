@@ -107,7 +107,7 @@ def test_cashier_cannot_open_the_operators_page(qtbot: QtBot, desk: Desk) -> Non
     with pytest.raises(PermissionDeniedError):
         desk.services.operators.list_operators(desk.cashier)
     admin_window = _window(qtbot, desk, desk.admin, desk.admin_info)
-    assert _nav_titles(admin_window)[-2:] == ["操作员", "设置"]
+    assert _nav_titles(admin_window)[-3:] == ["操作员", "审计日志", "设置"]
 
 
 def test_operators_page_lists_adds_and_releases_lockout(qtbot: QtBot, desk: Desk) -> None:

@@ -76,6 +76,9 @@ def test_search_filters_as_you_type(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClicks(window.rooms_page.search_edit, "a-1-0")
     assert [r[0] for r in _visible_rows(window)] == ["A-1-01", "A-1-02", "A-1-03"]
     window.rooms_page.search_edit.clear()
+    qtbot.keyClicks(window.rooms_page.search_edit, "wxm")  # pinyin initials of 王小明便利店
+    assert [r[0] for r in _visible_rows(window)] == ["A-1-01"]
+    window.rooms_page.search_edit.clear()
     qtbot.keyClicks(window.rooms_page.search_edit, "1370000000")
     assert [r[0] for r in _visible_rows(window)] == ["B-1-01", "B-1-02"]
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services import Services
@@ -105,3 +106,20 @@ def test_details_and_ledger_of_the_selected_account(rooms: RoomsPage, qtbot: QtB
     rooms.table.selectRow(3)  # another account: its own details and ledger
     qtbot.waitUntil(lambda: rooms.detail_values["tenant"].text() == "陈静", timeout=10_000)
     qtbot.waitUntil(lambda: rooms.ledger_label.text() == "没有账目。", timeout=10_000)
+
+
+def test_search_keeps_the_selected_account_and_its_details(rooms: RoomsPage, qtbot: QtBot) -> None:
+    rooms.table.selectRow(3)  # B-1-01 (the table is sorted by room)
+    qtbot.waitUntil(lambda: rooms.detail_values["tenant"].text() == "陈静", timeout=10_000)
+    rooms.search_edit.insert("b-1")
+    assert _rooms(rooms) == ["B-1-01", "B-1-02"]
+    selected = rooms.table.selectionModel().selectedRows()
+    assert [rooms.proxy.index(i.row(), 0).data() for i in selected] == ["B-1-01"]
+    assert rooms.details is not None and rooms.details.summary.room_code == "B-1-01"
+    rooms.search_edit.clear()  # widening: still the same account, at its place again
+    assert len(_rooms(rooms)) == 5
+    assert [i.row() for i in rooms.table.selectionModel().selectedRows()] == [3]
+    assert rooms.detail_values["tenant"].text() == "陈静"
+    rooms.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)  # balance, as a number
+    balances = [rooms.proxy.index(r, 7).data() for r in range(rooms.proxy.rowCount())]
+    assert balances[0] == "¥115.00"

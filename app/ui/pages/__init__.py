@@ -96,6 +96,12 @@ PAGES: list[PageSpec] = [
         Perm.OPERATORS,
     ),
     PageSpec(
+        "audit",
+        _nav(QT_TRANSLATE_NOOP("Navigation", "Audit log")),
+        _lazy("audit", "AuditPage"),
+        Perm.AUDIT_VIEW,
+    ),
+    PageSpec(
         "settings",
         _nav(QT_TRANSLATE_NOOP("Navigation", "Settings")),
         _lazy("settings", "SettingsPage"),

@@ -181,6 +181,7 @@ class DevicesPage(Page):
         self._tariffs: list[tuple[str, str, str]] = []
         self.gateways: list[GatewayRow] = []
         self._select_after_load: tuple[str, int] | None = None
+        self.swap_wizard: Any = None
 
         self.add_gateway_button = QPushButton(self.tr("Add gateway"))
         self.add_bus_button = QPushButton(self.tr("Add bus"))
@@ -188,6 +189,8 @@ class DevicesPage(Page):
         self.edit_button = QPushButton(self.tr("Edit"))
         self.retire_button = QPushButton(self.tr("Retire"))
         self.test_button = QPushButton(self.tr("Test connection"))
+        self.swap_button = QPushButton(self.tr("Replace meter"))
+        self.swap_button.setObjectName("swap_meter")
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.show_retired_check = QCheckBox(self.tr("Show retired"))
         self.message_label = QLabel()
@@ -225,6 +228,7 @@ class DevicesPage(Page):
             self.add_meter_button,
             self.edit_button,
             self.retire_button,
+            self.swap_button,
             self.test_button,
         ):
             buttons.addWidget(b)
@@ -260,6 +264,7 @@ class DevicesPage(Page):
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.retire_button.clicked.connect(self._on_retire_clicked)
         self.test_button.clicked.connect(self._on_test_clicked)
+        self.swap_button.clicked.connect(self._on_swap_clicked)
         self.refresh_button.clicked.connect(self.refresh)
         self.show_retired_check.toggled.connect(self.refresh)
         self.log_button.toggled.connect(self._on_log_button_toggled)
@@ -429,6 +434,7 @@ class DevicesPage(Page):
         self.edit_button.setEnabled(kind in ("gateway", "bus", "meter", "point") and active)
         self.retire_button.setEnabled(kind in ("gateway", "meter") and active)
         self.test_button.setEnabled(kind == "gateway" and active)
+        self.swap_button.setEnabled(kind in ("meter", "point") and active)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
@@ -532,6 +538,25 @@ class DevicesPage(Page):
         else:
             return
         self.ctx.tasks.run_op(op, lambda _r: self._on_retired(), self._on_failed)
+
+    def _on_swap_clicked(self) -> None:
+        """换表 (DEV-6): the wizard for the selected point (or the meter's point)."""
+        from app.ui.wizards.meter_swap import MeterSwapWizard
+
+        cur = self.current()
+        if not cur or cur[0] not in ("meter", "point"):
+            return
+        kind, row = cur
+        point_id = row.id if kind == "point" else (row.points[0].id if row.points else None)
+        wizard = MeterSwapWizard(self.ctx, point_id, self)
+        wizard.finished.connect(lambda _r: self._on_swap_finished(wizard))
+        self.swap_wizard = wizard
+        self.open_dialog(wizard)
+
+    def _on_swap_finished(self, wizard: Any) -> None:
+        if wizard.swapped:
+            self.show_message(self.tr("Meter replaced."))
+            self.refresh()
 
     def _on_retired(self) -> None:
         self.show_message(self.tr("Retired."))

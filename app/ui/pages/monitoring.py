@@ -6,14 +6,9 @@ its row until it is final."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,36 +34,29 @@ AUTO_REFRESH_MS = 60_000  # readings arrive each read cycle; the page follows wh
 STATE_FILTERS = ("all", "online", "offline", "cut", "keep_power", "busy", "failed")
 
 
-class MonitorFilterProxy(QSortFilterProxyModel):
-    """Building, state and free text, applied in memory (no reload per keystroke)."""
+@dataclass(frozen=True)
+class PointsLoaded:
+    """The points with what the page derives from them, computed on the db worker thread."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.building_id: int | None = None
-        self.state = "all"
-        self.needle = ""
+    buildings: list[BuildingRef]
+    rows: list[MonitorPoint]
+    texts: list[str]  # the rows' search texts
+    online: int
+    cut: int
+    busy: set[int]  # points whose newest command is not final
 
-    def set_filters(self, building_id: int | None, state: str, needle: str) -> None:
-        self.beginFilterChange()
-        self.building_id, self.state, self.needle = building_id, state, needle.strip().lower()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, MonitorTableModel)
-        p = model.row_at(source_row)
-        if self.building_id is not None and p.building_id != self.building_id:
-            return False
-        if self.state != "all" and not _matches_state(p, model.command_of(p.point_id), self.state):
-            return False
-        if self.needle:
-            hay = f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code} {p.point_name}"
-            hay = hay.lower()
-            if self.needle not in hay:
-                return False
-        return True
+def load_points(buildings: list[BuildingRef], rows: list[MonitorPoint]) -> PointsLoaded:
+    online = cut = 0
+    busy: set[int] = set()
+    for r in rows:
+        if r.online == "online":
+            online += 1
+        if r.relay_state == "open":
+            cut += 1
+        if r.last_command is not None and not r.last_command.final:
+            busy.add(r.point_id)
+    return PointsLoaded(buildings, rows, MonitorTableModel.search_texts(rows), online, cut, busy)
 
 
 def _matches_state(p: MonitorPoint, c: CommandProgress | None, state: str) -> bool:
@@ -139,12 +127,12 @@ class MonitoringPage(Page):
         self.message_label.setObjectName("message")
         self.message_label.setWordWrap(True)
 
+        # the model filters (building, state, text) and sorts itself: ``proxy`` is the same
+        # object, named for what the view shows
         self.model = MonitorTableModel(utility)
-        self.proxy = MonitorFilterProxy()
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.proxy = self.model
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(MonitorTableModel.ROOM, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -223,19 +211,19 @@ class MonitoringPage(Page):
         self.summary_label.setText(self.tr("Loading…"))
         ctx, utility = self.ctx, self.utility
 
-        def load() -> tuple[list[BuildingRef], list[MonitorPoint]]:
-            return (
+        def load() -> PointsLoaded:
+            return load_points(
                 ctx.services.monitoring.buildings(ctx.actor),
                 ctx.services.monitoring.points(ctx.actor, utility),
             )
 
         ctx.tasks.run_op(load, self._on_points_loaded, self._on_load_failed)
 
-    def _on_points_loaded(self, result: tuple[list[BuildingRef], list[MonitorPoint]]) -> None:
+    def _on_points_loaded(self, loaded: PointsLoaded) -> None:
         self._loading = False
         if self._reload_again:
             self.refresh()
-        buildings, rows = result
+        buildings, rows = loaded.buildings, loaded.rows
         if [b.id for b in buildings] != [b.id for b in self._buildings]:
             self._buildings = buildings
             current = self.building_combo.currentData()
@@ -247,15 +235,18 @@ class MonitoringPage(Page):
             found = self.building_combo.findData(current)
             self.building_combo.setCurrentIndex(max(0, found))
             self.building_combo.blockSignals(False)
+            self._apply_filters()  # the chosen building may be gone
         selected = set(self.selected_point_ids())
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, loaded.texts)
         self._reselect(selected)
-        for r in rows:
-            if r.last_command is not None and not r.last_command.final:
-                self._watched.add(r.point_id)
+        self._watched |= loaded.busy
         if self._watched and not self.poll_timer.isActive():
             self.poll_timer.start()
-        self._update_summary()
+        self.summary_label.setText(
+            self.tr("{0} points · {1} online · {2} offline · {3} cut").format(
+                len(rows), loaded.online, len(rows) - loaded.online, loaded.cut
+            )
+        )
         self._update_actions()
 
     def _on_load_failed(self, exc: BaseException) -> None:
@@ -264,52 +255,44 @@ class MonitoringPage(Page):
         self.summary_label.setText("")
         self.show_message(describe(exc), error=True)
 
-    def _update_summary(self) -> None:
-        rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
-        online = sum(1 for r in rows if r.online == "online")
-        cut = sum(1 for r in rows if r.relay_state == "open")
-        self.summary_label.setText(
-            self.tr("{0} points · {1} online · {2} offline · {3} cut").format(
-                len(rows), online, len(rows) - online, cut
-            )
-        )
-
     def _reselect(self, point_ids: set[int]) -> None:
         if not point_ids:
             return
         sel = self.table.selectionModel()
         for pid in point_ids:
             row = self.model.row_of(pid)
-            if row is None:
-                continue
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
+            shown = self.model.view_row(row) if row is not None else None
+            if shown is not None:
                 sel.select(
-                    index,
+                    self.model.index(shown, 0),
                     sel.SelectionFlag.Select | sel.SelectionFlag.Rows,
                 )
 
     # -- filters and selection -----------------------------------------------------------------
 
     def _apply_filters(self, *_args: object) -> None:
-        self.proxy.set_filters(
-            self.building_combo.currentData(),
-            str(self.state_combo.currentData() or "all"),
-            self.search_edit.text(),
-        )
+        building_id = self.building_combo.currentData()
+        state = str(self.state_combo.currentData() or "all")
+        accept: Callable[[MonitorPoint], bool] | None = None
+        if building_id is not None or state != "all":
+            command_of = self.model.command_of
+
+            def accept(p: MonitorPoint) -> bool:
+                if building_id is not None and p.building_id != building_id:
+                    return False
+                return state == "all" or _matches_state(p, command_of(p.point_id), state)
+
+        self.model.set_filter(self.search_edit.text(), accept, (building_id, state))
 
     def selected_point_ids(self) -> list[int]:
-        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
-        return [self.model.row_at(r).point_id for r in sorted(rows)]
+        rows = {self.model.source_row(i.row()) for i in self.table.selectionModel().selectedRows()}
+        every = self.model.all_rows()
+        return [every[r].point_id for r in sorted(rows)]
 
     def select_rooms(self, room_codes: set[str]) -> None:
         """Select the rows of these rooms (the tests' and keyboard users' shortcut)."""
         self.table.clearSelection()
-        ids = {
-            self.model.row_at(r).point_id
-            for r in range(self.model.rowCount())
-            if self.model.row_at(r).room_code in room_codes
-        }
+        ids = {p.point_id for p in self.model.all_rows() if p.room_code in room_codes}
         self._reselect(ids)
 
     def _update_actions(self, *_args: object) -> None:
@@ -323,11 +306,12 @@ class MonitoringPage(Page):
     # -- actions -----------------------------------------------------------------------------
 
     def _switchable(self, ids: list[int]) -> list[int]:
-        by_id = {
-            self.model.row_at(r).point_id: self.model.row_at(r)
-            for r in range(self.model.rowCount())
-        }
-        return [pid for pid in ids if by_id[pid].has_switch]
+        every = self.model.all_rows()
+        return [
+            pid
+            for pid in ids
+            if (row := self.model.row_of(pid)) is not None and every[row].has_switch
+        ]
 
     def _on_read_button_clicked(self) -> None:
         self._request("read", self.selected_point_ids(), self.tr("Read now"))

@@ -4,17 +4,11 @@ you type), the selected account's details and its ledger history with filters.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import (
-    QDate,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSettings,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QDate, QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -65,31 +59,35 @@ def site_today() -> date:
     return local_date(datetime.now(UTC))
 
 
-class AccountFilterProxy(QSortFilterProxyModel):
-    """Text filter over every column plus the building/floor chosen in the tree."""
+@dataclass(frozen=True)
+class AccountsLoaded:
+    """The accounts with what the page derives from them, computed on the db worker thread:
+    the search texts, the building/floor counts of the tree and the summary figures."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.building: str | None = None
-        self.floor: int | None = None
+    rows: list[AccountSummary]
+    texts: list[str]
+    # building code → (building name, {floor: number of accounts})
+    buildings: dict[str, tuple[str, dict[int, int]]]
+    total_fen: int
+    low: int
+    arrears: int
 
-    def set_place(self, building: str | None, floor: int | None) -> None:
-        self.beginFilterChange()
-        self.building, self.floor = building, floor
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        if self.building is not None:
-            model = self.sourceModel()
-            assert isinstance(model, AccountTableModel)
-            a = model.row_at(source_row)
-            if a.building_code != self.building:
-                return False
-            if self.floor is not None and a.floor != self.floor:
-                return False
-        return super().filterAcceptsRow(source_row, source_parent)
+def load_accounts(rows: list[AccountSummary]) -> AccountsLoaded:
+    buildings: dict[str, tuple[str, dict[int, int]]] = {}
+    total = low = arrears = 0
+    for a in rows:
+        _name, floors = buildings.setdefault(a.building_code, (a.building_name, {}))
+        floors[a.floor] = floors.get(a.floor, 0) + 1
+        balance = a.cash_fen + a.subsidy_fen
+        total += balance
+        if balance < 0:
+            arrears += 1
+        elif balance <= a.warn_threshold_fen:
+            low += 1
+    return AccountsLoaded(
+        rows, AccountTableModel.search_texts(rows), buildings, total, low, arrears
+    )
 
 
 class RoomsPage(Page):
@@ -146,14 +144,13 @@ class RoomsPage(Page):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(320)
         self.summary_label = QLabel()
+        # the model filters (search text, building/floor) and sorts itself: ``proxy`` is the
+        # same object, named for what the view shows
         self.model = AccountTableModel()
-        self.proxy = AccountFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = self.model
+        self.place: tuple[str | None, int | None] = (None, None)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -163,6 +160,8 @@ class RoomsPage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # fitting the columns looks at the rows in view and this many more, not at all of them
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 2)
         top.addWidget(self.summary_label, 3)
@@ -291,23 +290,20 @@ class RoomsPage(Page):
         self.summary_label.setText(self.tr("Loading…"))
         ctx = self.ctx
         self._run(
-            lambda: ctx.services.accounts.list_accounts(ctx.actor),
+            lambda: load_accounts(ctx.services.accounts.list_accounts(ctx.actor)),
             self._on_accounts_loaded,
             self._on_load_failed,
         )
 
-    def _on_accounts_loaded(self, rows: list[AccountSummary]) -> None:
-        first_load = self.model.rowCount() == 0
-        self.model.set_rows(rows)
+    def _on_accounts_loaded(self, loaded: AccountsLoaded) -> None:
+        first_load = self.model.total_count() == 0
+        self.model.set_rows(loaded.rows, loaded.texts)
         if first_load and not self._widths_restored:
             self.table.resizeColumnsToContents()
-        self._fill_tree(rows)
-        total = sum(a.balance_fen for a in rows)
-        arrears = sum(1 for a in rows if a.balance_fen < 0)
-        low = sum(1 for a in rows if 0 <= a.balance_fen <= a.warn_threshold_fen)
+        self._fill_tree(len(loaded.rows), loaded.buildings)
         self.summary_label.setText(
             self.tr("{0} accounts · total balance {1} · {2} low · {3} in arrears").format(
-                len(rows), format_fen(total), low, arrears
+                len(loaded.rows), format_fen(loaded.total_fen), loaded.low, loaded.arrears
             )
         )
         if self.account_no is not None:
@@ -316,21 +312,26 @@ class RoomsPage(Page):
     def _on_load_failed(self, exc: BaseException) -> None:
         self.summary_label.setText(describe(exc))
 
-    def _on_search_edit_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        building, floor = self.place
+        accept: Callable[[AccountSummary], bool] | None = None
+        if building is not None and floor is not None:
+            accept = lambda a: a.building_code == building and a.floor == floor  # noqa: E731
+        elif building is not None:
+            accept = lambda a: a.building_code == building  # noqa: E731
+        self.model.set_filter(self.search_edit.text(), accept, self.place)
 
     # -- building / floor tree -------------------------------------------------------------------
 
-    def _fill_tree(self, rows: list[AccountSummary]) -> None:
+    def _fill_tree(self, count: int, buildings: dict[str, tuple[str, dict[int, int]]]) -> None:
         current = self.tree.currentItem()
         chosen = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
-        buildings: dict[str, tuple[str, dict[int, int]]] = {}
-        for a in rows:
-            name, floors = buildings.setdefault(a.building_code, (a.building_name, {}))
-            floors[a.floor] = floors.get(a.floor, 0) + 1
         self.tree.blockSignals(True)
         self.tree.clear()
-        root = QTreeWidgetItem([self.tr("All rooms ({0})").format(len(rows))])
+        root = QTreeWidgetItem([self.tr("All rooms ({0})").format(count)])
         root.setData(0, Qt.ItemDataRole.UserRole, (None, None))
         self.tree.addTopLevelItem(root)
         restore: QTreeWidgetItem = root
@@ -357,7 +358,8 @@ class RoomsPage(Page):
         if current is None:
             return
         building, floor = current.data(0, Qt.ItemDataRole.UserRole)
-        self.proxy.set_place(building, floor)
+        self.place = (building, floor)
+        self._apply_filter()
 
     def select_place(self, building: str | None, floor: int | None = None) -> None:
         """Choose a building (and floor) in the tree, as a click would."""
@@ -378,16 +380,14 @@ class RoomsPage(Page):
     # -- details and ledger ----------------------------------------------------------------------
 
     def _select_account_row(self, account_no: str) -> None:
-        for r in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(r, 0))
-            if self.model.row_at(source.row()).account_no == account_no:
-                self.table.selectRow(r)
-                return
+        row = self.model.find_row(lambda a: a.account_no == account_no)
+        if row is not None:
+            self.table.selectRow(row)
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             return
-        a = self.model.row_at(self.proxy.mapToSource(current).row())
+        a = self.model.row_at(current.row())
         if a.account_no == self.account_no and self.details is not None:
             return
         self.account_no = a.account_no

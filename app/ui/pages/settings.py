@@ -1,5 +1,5 @@
 """设置 page: site and receipt, balance thresholds and cut-off policy, schedules, notification
-channels (with a test message), the idle lock and the language of this desk."""
+channels (with a test message), the idle lock and the language of this desk, backups (备份)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from app.domain.money import format_fen, parse_yuan
 from app.errors import InvalidAmountError, SettingValueError
 from app.ui import admin_messages
 from app.ui.messages import describe
+from app.ui.pages.backup_tab import BackupTab
 from app.ui.pages.base import Page, PageContext
 
 LANGUAGES = (("zh_CN", "中文（简体）"), ("en", "English"))
@@ -84,6 +85,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self._scroll(self._build_schedule_tab()), self.tr("Schedules"))
         self.tabs.addTab(self._scroll(self._build_notify_tab()), self.tr("Notifications"))
         self.tabs.addTab(self._scroll(self._build_desk_tab()), self.tr("This desk"))
+        self.backup_tab = BackupTab(ctx)
+        self.tabs.addTab(self._scroll(self.backup_tab), self.tr("Backups"))
         self.save_button = QPushButton(self.tr("Save settings"))
         self.save_button.setObjectName("save")
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -339,6 +342,7 @@ class SettingsPage(Page):
         settings = self.ctx.services.settings
         self.status_label.setText(self.tr("Loading…"))
         self.ctx.tasks.run_op(settings.all, self._on_loaded, self._on_failed)
+        self.backup_tab.refresh()
 
     def _on_loaded(self, values: dict[str, Any]) -> None:
         self._loaded = dict(values)
@@ -376,6 +380,7 @@ class SettingsPage(Page):
             max(0, self.security_combo.findData(values.get("notify.email.security")))
         )
         self.idle_spin.setValue(int(values.get("ui.idle_lock_minutes") or 0))
+        self.backup_tab.load(values)
         self.status_label.clear()
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -405,6 +410,7 @@ class SettingsPage(Page):
         out["notify.email.port"] = self.email_port_spin.value() or None
         out["notify.email.security"] = self.security_combo.currentData()
         out["ui.idle_lock_minutes"] = self.idle_spin.value()
+        out.update(self.backup_tab.collect())
         return out
 
     def _on_save_button_clicked(self) -> None:

@@ -3,13 +3,13 @@ the progress of the newest command asked for on each point."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.monitoring import CommandProgress, MonitorPoint
+from app.ui.table_models.fast import ALIGNMENT, DISPLAY, FOREGROUND, RIGHT, TOOLTIP, FastTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 CONTEXT = "MonitorTableModel"
@@ -31,7 +32,10 @@ def local_time(value: datetime | None) -> str:
     return "" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class MonitorTableModel(QAbstractTableModel):
+class MonitorTableModel(FastTableModel[MonitorPoint]):
+    """Filters and sorts itself (``FastTableModel``): ``row_at`` takes view rows; ``row_of``
+    gives a point's source row (``view_row`` maps it to where it is shown)."""
+
     ROOM, NAME, BUILDING, ADDRESS, VALUE, READ_AT, LIVE, SWITCH, CAUSE, KEEP, ONLINE, COMMAND = (
         range(12)
     )
@@ -92,36 +96,67 @@ class MonitorTableModel(QAbstractTableModel):
     def __init__(self, utility: str) -> None:
         super().__init__()
         self.utility = utility
-        self._rows: list[MonitorPoint] = []
         self._commands: dict[int, CommandProgress] = {}
         self._row_of: dict[int, int] = {}
 
     # -- data in -----------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[MonitorPoint]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._row_of = {r.point_id: i for i, r in enumerate(self._rows)}
+    def set_rows(self, rows: Sequence[MonitorPoint], texts: list[str] | None = None) -> None:
+        self._row_of = {r.point_id: i for i, r in enumerate(rows)}
         self._commands = {r.point_id: r.last_command for r in rows if r.last_command is not None}
-        self.endResetModel()
+        super().set_rows(rows, texts)
+
+    @classmethod
+    def search_text(cls, p: MonitorPoint) -> str:
+        """Room, room name, meter address, point code and name, lowercase."""
+        return (
+            f"{p.room_code} {p.room_name} {p.meter_address} {p.point_code} {p.point_name}".lower()
+        )
+
+    def sort_value(self, p: MonitorPoint, column: int) -> Any:
+        if column == self.ROOM:
+            return p.room_code or p.point_code
+        if column == self.NAME:
+            return p.room_name or p.point_name
+        if column == self.BUILDING:
+            return p.building_name
+        if column == self.ADDRESS:
+            return p.meter_address
+        if column == self.VALUE:
+            return int(p.last_value * 10000) if p.last_value is not None else -1
+        if column == self.READ_AT:
+            return p.last_read_at.timestamp() if p.last_read_at else 0.0
+        if column == self.LIVE:
+            return self.live_text(p)
+        if column == self.SWITCH:
+            return p.relay_state or ""
+        if column == self.CAUSE:
+            return p.trip_cause or ""
+        if column == self.KEEP:
+            return int(p.keep_power)
+        if column == self.ONLINE:
+            return p.online
+        c = self._commands.get(p.point_id)
+        return c.command_id if c else 0
 
     def update_commands(self, progress: dict[int, CommandProgress]) -> None:
-        """Newer command states for some points: only their command cells change."""
+        """Newer command states for some points: only their command cells change (and the
+        rows shown, when the filter or the sort looks at commands)."""
+        changed = []
         for pid, p in progress.items():
             row = self._row_of.get(pid)
             if row is None:
                 continue
             self._commands[pid] = p
-            cell = self.index(row, self.COMMAND)
-            self.dataChanged.emit(cell, cell)
-
-    def row_at(self, row: int) -> MonitorPoint:
-        return self._rows[row]
+            changed.append(row)
+        if changed:
+            self.source_rows_changed(changed, (self.COMMAND,))
 
     def command_of(self, point_id: int) -> CommandProgress | None:
         return self._commands.get(point_id)
 
     def row_of(self, point_id: int) -> int | None:
+        """The point's source row (``view_row`` tells where it is shown)."""
         return self._row_of.get(point_id)
 
     # -- texts -------------------------------------------------------------------------------
@@ -154,9 +189,6 @@ class MonitorTableModel(QAbstractTableModel):
 
     # -- Qt ----------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
@@ -170,69 +202,38 @@ class MonitorTableModel(QAbstractTableModel):
             )
         return _tr(str(self.COLUMNS[section]))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.ROOM:
-                return p.room_code or p.point_code  # a public meter has no room
-            if col == self.NAME:
-                return p.room_name or p.point_name
-            if col == self.BUILDING:
-                return p.building_name
-            if col == self.ADDRESS:
-                return p.meter_address
-            if col == self.VALUE:
-                return self.value_text(p.last_value)
-            if col == self.READ_AT:
-                return local_time(p.last_read_at)
-            if col == self.LIVE:
-                return self.live_text(p)
-            if col == self.SWITCH:
-                return self.switch_text(p)
-            if col == self.CAUSE:
-                return _tr(str(self.CAUSES[p.trip_cause])) if p.trip_cause in self.CAUSES else ""
-            if col == self.KEEP:
-                return _tr(str(self.YES)) if p.keep_power else ""
-            if col == self.ONLINE:
-                return _tr(str(self.ONLINE_NAMES.get(p.online, p.online)))
-            if col == self.COMMAND:
-                return self.command_text(self._commands.get(p.point_id))
-            return None
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            c = self._commands.get(p.point_id)
-            return (
-                p.room_code or p.point_code,
-                p.room_name or p.point_name,
-                p.building_name,
-                p.meter_address,
-                int(p.last_value * 10000) if p.last_value is not None else -1,
-                p.last_read_at.timestamp() if p.last_read_at else 0.0,
-                self.live_text(p),
-                p.relay_state or "",
-                p.trip_cause or "",
-                int(p.keep_power),
-                p.online,
-                c.command_id if c else 0,
-            )[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.VALUE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == self.ONLINE and p.online != "online":
-                return QBrush(QColor("#c62828" if p.online == "offline" else "#757575"))
-            if col == self.SWITCH and p.relay_state == "open":
-                return QBrush(QColor("#c62828"))
-            if col == self.COMMAND:
-                c = self._commands.get(p.point_id)
-                if c is not None and c.state == "failed":
-                    return QBrush(QColor("#c62828"))
-                if c is not None and c.state == "confirmed":
-                    return QBrush(QColor("#2e7d32"))
-                if c is not None and not c.final:
-                    return QBrush(QColor("#ef6c00"))
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.LIVE and p.live_at is not None:
+    def row_cells(self, p: MonitorPoint) -> list[dict[int, Any]]:
+        c = self._commands.get(p.point_id)
+        cells: list[dict[int, Any]] = [
+            {DISPLAY: p.room_code or p.point_code},  # a public meter has no room
+            {DISPLAY: p.room_name or p.point_name},
+            {DISPLAY: p.building_name},
+            {DISPLAY: p.meter_address},
+            {DISPLAY: self.value_text(p.last_value), ALIGNMENT: RIGHT},
+            {DISPLAY: local_time(p.last_read_at)},
+            {DISPLAY: self.live_text(p)},
+            {DISPLAY: self.switch_text(p)},
+            {DISPLAY: _tr(str(self.CAUSES[p.trip_cause])) if p.trip_cause in self.CAUSES else ""},
+            {DISPLAY: _tr(str(self.YES)) if p.keep_power else ""},
+            {DISPLAY: _tr(str(self.ONLINE_NAMES.get(p.online, p.online)))},
+            {DISPLAY: self.command_text(c)},
+        ]
+        if p.online != "online":
+            cells[self.ONLINE][FOREGROUND] = QBrush(
+                QColor("#c62828" if p.online == "offline" else "#757575")
+            )
+        if p.relay_state == "open":
+            cells[self.SWITCH][FOREGROUND] = QBrush(QColor("#c62828"))
+        if c is not None:
+            if c.state == "failed":
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#c62828"))
+            elif c.state == "confirmed":
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#2e7d32"))
+            elif not c.final:
+                cells[self.COMMAND][FOREGROUND] = QBrush(QColor("#ef6c00"))
+            if c.result:
+                cells[self.COMMAND][TOOLTIP] = c.result
+        if p.live_at is not None:
             tip = QCoreApplication.translate("MonitorTableModel", "Read at {0}").format(
                 local_time(p.live_at)
             )
@@ -240,8 +241,5 @@ class MonitorTableModel(QAbstractTableModel):
                 tip += "\n" + QCoreApplication.translate("MonitorTableModel", "PF {0}").format(
                     p.live["power_factor"]
                 )
-            return tip
-        if role == Qt.ItemDataRole.ToolTipRole and col == self.COMMAND:
-            c = self._commands.get(p.point_id)
-            return c.result if c is not None and c.result else None
-        return None
+            cells[self.LIVE][TOOLTIP] = tip
+        return cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QTableView, QTreeView
 
@@ -17,8 +18,14 @@ class HeaderStateKeeper(QObject):
         self.key = f"tables/{key}/header"
         saved = QSettings().value(self.key)
         self.restored = bool(saved is not None and header.restoreState(saved))
+        self._saved = saved
         header.sectionResized.connect(self._save)
         header.sectionMoved.connect(self._save)
 
     def _save(self, *_args: object) -> None:
-        QSettings().setValue(self.key, self.header.saveState())
+        if not shiboken6.isValid(self.header):
+            return  # the table is being destroyed
+        state = self.header.saveState()
+        if state != self._saved:  # a model change re-lays sections out without changing them
+            self._saved = state
+            QSettings().setValue(self.key, state)
