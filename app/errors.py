@@ -198,6 +198,20 @@ class NotifyTestError(ShuidianError):
         self.detail = detail
 
 
+class StatementFormatError(ShuidianError):
+    """A merchant statement file (WeChat Pay / Alipay bill) that cannot be read as one; nothing
+    of it is booked. ``line`` is the 1-based line of the file (0: the file as a whole)."""
+
+    code = "statement_format"
+
+    def __init__(self, channel: str, line: int, message: str) -> None:
+        where = f"第 {line} 行：" if line else ""
+        super().__init__(f"{where}{message}")
+        self.channel = channel
+        self.line = line
+        self.message = message
+
+
 class BackupError(ShuidianError):
     """A backup could not be made, checked or restored (DATA-2).
 

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "app.cli.desktop",
     "app.cli.account",
     "app.cli.report",
+    "app.cli.payments",
     "app.cli.frame",
     "app.cli.meter",
     "app.cli.bus",

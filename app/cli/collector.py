@@ -105,12 +105,32 @@ def _collector(args: argparse.Namespace) -> int:
         collector.start()
     except Exception as exc:
         raise CliError(f"无法启动采集：{exc}") from exc
+    endpoint = None
+    if not args.once:
+        endpoint = _payment_endpoint(services)
     try:
         if args.once:
             return _print_cycle(collector.run_once())
         return _run_forever(collector, services, args.read_interval)
     finally:
+        if endpoint is not None:
+            endpoint.stop()
         collector.stop()
+
+
+def _payment_endpoint(services: Any) -> Any:
+    """The signed payment endpoint when ``payments.http_enabled`` is on (PAY-3)."""
+    from app.services.payment_http import start_payment_endpoint
+    from app.services.secrets import SecretError
+
+    try:
+        endpoint = start_payment_endpoint(services.payments, services.settings.all())
+    except (OSError, SecretError) as exc:
+        raise CliError(f"无法启动在线支付接口：{exc}") from exc
+    if endpoint is not None:
+        host, port = endpoint.address
+        print(f"在线支付接口已启动：http://{host}:{port}/payments/notify")
+    return endpoint
 
 
 def _run_forever(collector: Any, services: Any, read_interval: int | None) -> int:

@@ -8,6 +8,7 @@ from app.models.gateway import Bus, Gateway
 from app.models.ledger import LedgerEntry, Receipt, ReceiptSequence
 from app.models.meter import MeasurementPoint, Meter, Tariff, TariffVersion
 from app.models.operator import Operator, Role, Setting, operator_buildings
+from app.models.payment import PaymentOrder
 from app.models.reading import Reading
 from app.models.settlement import Lease, Notification, ParameterTemplate, SettlementState
 from app.models.site import Building, Floor, Occupancy, Room, Site, Tenant
@@ -30,6 +31,7 @@ __all__ = [
     "Occupancy",
     "Operator",
     "ParameterTemplate",
+    "PaymentOrder",
     "Reading",
     "Receipt",
     "ReceiptSequence",

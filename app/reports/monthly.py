@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.domain.enums import Channel, EntryKind
 from app.domain.money import fen_to_decimal
@@ -113,7 +115,7 @@ class BuildingSection:
     name: str
     rows: tuple[MonthlyRow, ...]
 
-    @property
+    @cached_property  # frozen: computed once (the workbook asks for it many times)
     def totals(self) -> Totals:
         return Totals.of(self.rows)
 
@@ -176,7 +178,7 @@ class MonthlyReport:
     buildings: tuple[BuildingSection, ...]
     ledger: LedgerCheck
 
-    @property
+    @cached_property  # frozen: computed once (the workbook asks for it many times)
     def totals(self) -> Totals:
         return Totals.of(b.totals for b in self.buildings)
 
@@ -195,12 +197,6 @@ class MonthlyReport:
 
 # -- rendering ---------------------------------------------------------------------------------
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_BOLD = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
 _HEADER_ROW = 3  # rows 1-2: title and period; 3: column headers; data from 4
 _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -219,6 +215,8 @@ def _text_width(value: object) -> int:
         text = f"¥{value:,.2f}"
     else:
         text = str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
@@ -270,52 +268,170 @@ def _values(item: MonthlyRow | Totals) -> list[Decimal]:
     return out
 
 
-def _write_table(
-    ws: Worksheet,
+# Cell styles: named styles of the workbook, each built once; a cell refers to one by name (in
+# write-only mode a cell is written as soon as its row is, so every sheet is laid out in full —
+# values, styles, widths — before its first row goes out).
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE, BOLD, HEADER, TEXT, MONEY, QUANTITY = (
+    "月报标题",
+    "月报粗体",
+    "月报表头",
+    "月报文本",
+    "月报金额",
+    "月报数量",
+)
+TOTAL_TEXT, TOTAL_MONEY, TOTAL_QUANTITY = "月报合计文本", "月报合计金额", "月报合计数量"
+
+
+def _named_styles() -> list[NamedStyle]:
+    def style(name: str, **kw: Any) -> NamedStyle:
+        return NamedStyle(name=name, **kw)
+
+    bold = Font(bold=True)
+    return [
+        style(TITLE, font=Font(bold=True, size=14)),
+        style(BOLD, font=bold),
+        style(HEADER, font=bold, fill=_HEADER_FILL, border=_BORDER, alignment=_CENTER),
+        style(TEXT, border=_BORDER),
+        style(MONEY, number_format=MONEY_FORMAT),
+        style(QUANTITY, number_format=QUANTITY_FORMAT),
+        style(TOTAL_TEXT, font=bold, fill=_TOTAL_FILL, border=_BORDER),
+        style(TOTAL_MONEY, font=bold, fill=_TOTAL_FILL, border=_BORDER, number_format=MONEY_FORMAT),
+        style(
+            TOTAL_QUANTITY,
+            font=bold,
+            fill=_TOTAL_FILL,
+            border=_BORDER,
+            number_format=QUANTITY_FORMAT,
+        ),
+    ]
+
+
+Styles = Sequence[str | None]  # a named style per cell of a row (None: unstyled)
+
+
+def _stream(values: Sequence[object], cells: Sequence[Cell | None]) -> Iterator[object]:
+    """A row for ``WriteOnlyWorksheet.append``: plain values, or the one template cell of their
+    style with the value put in. The worksheet consumes the row lazily and writes each cell out
+    before it asks for the next, so one styled cell object per style serves the whole sheet
+    (instead of a new cell and style lookup per cell, which cost more than the writing)."""
+    for value, cell in zip(values, cells, strict=True):
+        if cell is None:
+            yield value
+        else:
+            cell.value = value
+            yield cell
+
+
+class _TemplateCell(Cell):  # type: ignore[misc]  # openpyxl ships no type hints
+    """A styled cell written many times with different values (see ``_stream``). The worksheet
+    takes a cell for a row value after trying to store it as a value, which formats the cell's
+    repr into an error message it then discards: a short repr keeps that cheap."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<template cell>"
+
+
+class _Sheet:
+    """One sheet laid out in memory (values and style names), then streamed out."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Sequence[object], Styles]] = []
+        self.widths: dict[int, float] = {}
+        self.row_heights: dict[int, float] = {}
+
+    def add(self, values: Sequence[object] = (), styles: Styles | None = None) -> int:
+        self.rows.append((values, styles if styles is not None else [None] * len(values)))
+        return len(self.rows)
+
+    def write(self, wb: Workbook, title: str, frozen: str) -> WriteOnlyWorksheet:
+        ws = wb.create_sheet(title)
+        for col, width in self.widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = width
+        for row, height in self.row_heights.items():
+            ws.row_dimensions[row].height = height
+        ws.freeze_panes = frozen
+        ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = True
+        templates: dict[str, Cell] = {}
+        resolved: dict[int, list[Cell | None]] = {}  # per distinct styles list: its cells
+        for values, styles in self.rows:
+            cells = resolved.get(id(styles))
+            if cells is None:
+                cells = []
+                for style in styles:
+                    if style is not None and style not in templates:
+                        templates[style] = _TemplateCell(ws, row=1, column=1)
+                        templates[style].style = style
+                    cells.append(None if style is None else templates[style])
+                resolved[id(styles)] = cells
+            ws.append(_stream(values, cells))
+        return ws
+
+
+_VALUE_STYLES = [MONEY if kind == "money" else QUANTITY for _k, _h, kind in VALUE_COLUMNS]
+_TOTAL_VALUE_STYLES = [
+    TOTAL_MONEY if kind == "money" else TOTAL_QUANTITY for _k, _h, kind in VALUE_COLUMNS
+]
+
+
+def _table(
     title: str,
     period: str,
     label_headers: Sequence[str],
     rows: Sequence[tuple[Sequence[object], MonthlyRow | Totals]],
     total_labels: Sequence[object],
     total: Totals,
-    frozen_label_cols: int,
-) -> int:
-    """Write title, header, rows and a total row; returns the total row's number."""
+) -> _Sheet:
+    """Title, period, header, one row per item and a total row (the last row of the sheet)."""
+    sheet = _Sheet()
     headers = [*label_headers, *(h for _k, h, _kind in VALUE_COLUMNS)]
-    ws.cell(row=1, column=1, value=title).font = _TITLE_FONT
-    ws.cell(row=2, column=1, value=period)
+    n_labels = len(label_headers)
+    sheet.add([title], [TITLE])
+    sheet.add([period])
+    sheet.add(headers, [HEADER] * len(headers))
+    sheet.row_heights[_HEADER_ROW] = 30
     widths = [_text_width(h) for h in headers]
-    for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=_HEADER_ROW, column=col, value=header)
-        cell.font = _BOLD
-        cell.fill = _HEADER_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    first_value_col = len(label_headers) + 1
-    r = _HEADER_ROW
-    for labels, item in [*rows, (total_labels, total)]:
-        r += 1
-        is_total = item is total
-        for col, value in enumerate([*labels, *_values(item)], start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.border = _BORDER
-            if col >= first_value_col:
-                kind = VALUE_COLUMNS[col - first_value_col][2]
-                cell.number_format = MONEY_FORMAT if kind == "money" else QUANTITY_FORMAT
-            if is_total:
-                cell.font = _BOLD
-                cell.fill = _TOTAL_FILL
-            widths[col - 1] = max(widths[col - 1], _text_width(value))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 8), 40)
-    ws.row_dimensions[_HEADER_ROW].height = 30
-    ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=frozen_label_cols + 1)
-    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return r
+    # data cells carry only their number format; the grid comes from the sheet's gridlines
+    # (shown on screen, printed: print_options.gridLines), not from a border on every cell
+    row_styles = [None] * n_labels + _VALUE_STYLES
+    lows: list[Decimal] = []
+    highs: list[Decimal] = []
+    for labels, item in rows:
+        numbers = _values(item)
+        sheet.add([*labels, *numbers], row_styles)
+        for i, label in enumerate(labels):
+            w = _text_width(label)
+            if w > widths[i]:
+                widths[i] = w
+        if not lows:
+            lows, highs = list(numbers), list(numbers)
+            continue
+        for i, n in enumerate(numbers):
+            if n < lows[i]:
+                lows[i] = n
+            elif n > highs[i]:
+                highs[i] = n
+    # a number's display width grows with its magnitude: the widest is the smallest or largest
+    for i, (low, high) in enumerate(zip(lows, highs, strict=True)):
+        col = n_labels + i
+        widths[col] = max(widths[col], _text_width(low), _text_width(high))
+    values = [*total_labels, *_values(total)]
+    sheet.add(values, [TOTAL_TEXT] * n_labels + _TOTAL_VALUE_STYLES)
+    for i, value in enumerate(values):
+        widths[i] = max(widths[i], _text_width(value))
+    sheet.widths = {col: min(max(w + 2, 8), 40) for col, w in enumerate(widths, start=1)}
+    return sheet
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -339,7 +455,7 @@ _CHART_ROWS = 18
 
 
 def _add_chart(
-    ws: Worksheet, title: str, y_title: str, col: int, first: int, last: int, anchor: str
+    ws: WriteOnlyWorksheet, title: str, y_title: str, col: int, first: int, last: int, anchor: str
 ) -> None:
     chart = BarChart()
     chart.type = "col"
@@ -360,59 +476,52 @@ def _add_chart(
 
 
 def render_monthly(report: MonthlyReport) -> bytes:
-    """The report as an ``.xlsx`` workbook."""
-    wb = Workbook()
-    summary = wb.active
-    assert summary is not None
+    """The report as an ``.xlsx`` workbook (written in openpyxl's write-only mode)."""
+    wb = Workbook(write_only=True)
+    for style in _named_styles():
+        wb.add_named_style(style)
     taken: set[str] = set()
-    summary.title = sheet_title("汇总", taken)
     period = _period_line(report)
     site_total = report.totals
-    rows: list[tuple[Sequence[object], MonthlyRow | Totals]] = [
-        ((b.code, b.name, b.totals.accounts), b.totals) for b in report.buildings
-    ]
-    total_row = _write_table(
-        summary,
+    summary = _table(
         f"{report.site_name} {report.title_month} 水电收费月报（全站汇总）",
         period,
         SUMMARY_LABEL_HEADERS,
-        rows,
+        [((b.code, b.name, b.totals.accounts), b.totals) for b in report.buildings],
         ("合计", "全站", site_total.accounts),
         site_total,
-        frozen_label_cols=2,
     )
-    _write_reconciliation(summary, report, total_row + 2)
+    total_row = len(summary.rows)
+    _reconciliation(summary, report)
+    ws = summary.write(wb, sheet_title("汇总", taken), "C4")
     first, last = _HEADER_ROW + 1, _HEADER_ROW + len(report.buildings)
     if report.buildings:
         offset = len(SUMMARY_LABEL_HEADERS) + 1
         keys = [k for k, _h, _kind in VALUE_COLUMNS]
         chart_row = total_row + 9
         _add_chart(
-            summary, "各楼栋用电量", "kWh", offset + keys.index("electricity_kwh"),
+            ws, "各楼栋用电量", "kWh", offset + keys.index("electricity_kwh"),
             first, last, f"B{chart_row}",
         )  # fmt: skip
         _add_chart(
-            summary, "各楼栋用水量", "m³", offset + keys.index("water_m3"),
+            ws, "各楼栋用水量", "m³", offset + keys.index("water_m3"),
             first, last, f"B{chart_row + _CHART_ROWS}",
         )  # fmt: skip
 
     for b in report.buildings:
-        ws = wb.create_sheet(sheet_title(b.name or b.code, taken))
-        b_rows: list[tuple[Sequence[object], MonthlyRow | Totals]] = [
-            ((r.room_code, r.room_name, r.tenant_name, r.account_no, _state(r.state)), r)
-            for r in b.rows
-        ]
         totals = b.totals
-        _write_table(
-            ws,
+        sheet = _table(
             f"{b.name} {report.title_month} 水电收费月报",
             period,
             BUILDING_LABEL_HEADERS,
-            b_rows,
+            [
+                ((r.room_code, r.room_name, r.tenant_name, r.account_no, _state(r.state)), r)
+                for r in b.rows
+            ],
             ("合计", "", f"{totals.accounts} 户", "", ""),
             totals,
-            frozen_label_cols=3,
         )
+        sheet.write(wb, sheet_title(b.name or b.code, taken), "D4")
     wb.properties.title = f"{report.site_name} {report.title_month} 月报"
     wb.properties.creator = "shuidian"
     buf = io.BytesIO()
@@ -420,28 +529,27 @@ def render_monthly(report: MonthlyReport) -> bytes:
     return buf.getvalue()
 
 
-def _write_reconciliation(ws: Worksheet, report: MonthlyReport, row: int) -> None:
+def _reconciliation(sheet: _Sheet, report: MonthlyReport) -> None:
+    """The 台账核对 block, one empty row below the summary's total row."""
     t = report.totals
-    ws.cell(row=row, column=1, value="台账核对").font = _BOLD
+    sheet.add()
+    sheet.add(["台账核对"], [BOLD])
     lines: list[tuple[str, Any, Any]] = [
         ("", "报表合计", "台账合计"),
         ("期初余额", _yuan(t.opening_fen), _yuan(report.ledger.opening_fen)),
         ("本月变动", _yuan(t.total_movement_fen), _yuan(report.ledger.movement_fen)),
         ("期末余额", _yuan(t.closing_fen), _yuan(report.ledger.closing_fen)),
     ]
-    for i, (label, mine, ledger) in enumerate(lines, start=1):
-        for col, value in enumerate((label, mine, ledger), start=1):
-            cell = ws.cell(row=row + i, column=col, value=value)
-            cell.border = _BORDER
-            if isinstance(value, Decimal):
-                cell.number_format = MONEY_FORMAT
+    for i, line in enumerate(lines, start=1):
+        styles: list[str | None] = []
+        for col, value in enumerate(line, start=1):
             if i == 1:
-                cell.font = _BOLD
-                cell.fill = _HEADER_FILL
+                styles.append(HEADER)
+            else:
+                styles.append(MONEY if isinstance(value, Decimal) else TEXT)
             # the summary's narrow columns (账户数) must still show these sums, not ###
-            letter = get_column_letter(col)
-            current = ws.column_dimensions[letter].width or 8
-            ws.column_dimensions[letter].width = max(current, _text_width(value) + 2)
+            sheet.widths[col] = max(sheet.widths.get(col, 8), _text_width(value) + 2)
+        sheet.add(line, styles)
     result = "一致（精确到分）" if report.reconciled else "不一致，请运行 ledger verify 检查台账"
-    ws.cell(row=row + len(lines) + 1, column=1, value=f"核对结果：{result}").font = _BOLD
-    ws.cell(row=row + len(lines) + 2, column=1, value=SIGN_NOTE)
+    sheet.add([f"核对结果：{result}"], [BOLD])
+    sheet.add([SIGN_NOTE])

@@ -15,6 +15,7 @@ from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
 from app.services.overview import OverviewService
 from app.services.parameters import ParameterService
+from app.services.payments import PaymentService
 from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
 from app.services.reports import ReportService
@@ -44,6 +45,7 @@ class Services:
         self.overview = OverviewService(db)
         self.monitoring = MonitoringService(db)
         self.devices = DeviceService(db)
+        self.payments = PaymentService(db, self.cashier)
         self.backups = BackupService(db)
         self.audit_log = AuditLogService(db)
         self.meter_swap = MeterSwapService(db)
@@ -69,6 +71,7 @@ __all__ = [
     "OperatorService",
     "OverviewService",
     "ParameterService",
+    "PaymentService",
     "ReadingService",
     "ReceiptService",
     "ReportService",

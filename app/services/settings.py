@@ -82,6 +82,13 @@ DEFAULTS: dict[str, object] = {
     "notify.email.from": "",
     "notify.email.ca_file": "",
     "notify.email.timeout_s": 15,
+    # Online payments (PAY-3, docs/PAYMENTS.md): the signed local endpoint for a self-service
+    # backend, off by default; the HMAC secret lives in the keyring entry named here.
+    "payments.http_enabled": False,
+    "payments.http_bind": "127.0.0.1",
+    "payments.http_port": 21080,
+    "payments.http_secret": "payments.http",
+    "payments.http_max_age_s": 300,
     # Backups (DATA-2, app/services/backups.py): "" folder = <data dir>/backups; the second
     # folder (e.g. a network drive) gets a verified copy of every backup; "" = none.
     "backup.enabled": True,
@@ -263,6 +270,11 @@ VALIDATORS: dict[str, Validator] = {
     "notify.email.user": lambda k, v: _text(k, v, 200, required=False),
     "notify.email.password_secret": _secret_name,
     "notify.email.from": _email_or_empty,
+    "payments.http_enabled": _bool,
+    "payments.http_bind": lambda k, v: _text(k, v, 64, required=True),
+    "payments.http_port": lambda k, v: _int(k, v, 1, 65535),
+    "payments.http_secret": _secret_name,
+    "payments.http_max_age_s": lambda k, v: _int(k, v, 30, 3600),
     "backup.enabled": _bool,
     "backup.folder": lambda k, v: _text(k, v, 500, required=False),
     "backup.second_folder": lambda k, v: _text(k, v, 500, required=False),

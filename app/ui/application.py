@@ -17,6 +17,7 @@ from app.config import RESOURCES_DIR, cjk_font_path
 if TYPE_CHECKING:
     from app.services import Services
     from app.services.collector import Collector
+    from app.services.payment_http import PaymentEndpoint
     from app.services.scheduler import CollectorScheduler
     from app.ui.main_window import MainWindow
     from app.ui.tasks import TaskRunner
@@ -94,6 +95,7 @@ def run_desktop(
     services.db.upgrade()
     tasks = TaskRunner()
     jobs = _start_collector(services) if collector else None
+    payments_http = _start_payment_endpoint(services) if collector else None
     db_label = services.db.engine.url.render_as_string(hide_password=True)
     collector_label = (
         QCoreApplication.translate("Application", "Collector: running in this desk")
@@ -113,6 +115,8 @@ def run_desktop(
             on_started()
         return app.exec()
     finally:
+        if payments_http is not None:
+            payments_http.stop()
         if jobs is not None:
             jobs.stop()
         tasks.shutdown()
@@ -285,6 +289,18 @@ def _start_collector(services: Services) -> _CollectorHandle | None:
         logger.exception("the in-process collector could not start")
         return None
     return _CollectorHandle(collector, jobs)
+
+
+def _start_payment_endpoint(services: Services) -> PaymentEndpoint | None:
+    """The signed online-payment endpoint (PAY-3) when ``payments.http_enabled`` is on (off by
+    default); a failure (port taken, no secret) is logged and the desk works on."""
+    from app.services.payment_http import start_payment_endpoint
+
+    try:
+        return start_payment_endpoint(services.payments, services.settings.all())
+    except Exception:
+        logger.exception("the payment endpoint could not start")
+        return None
 
 
 class _CollectorHandle:

@@ -646,31 +646,31 @@
   <context>
     <name>Application</name>
     <message>
-      <location filename="../../app/ui/application.py" line="99" />
-      <location filename="../../app/ui/application.py" line="196" />
-      <location filename="../../app/ui/application.py" line="256" />
+      <location filename="../../app/ui/application.py" line="101" />
+      <location filename="../../app/ui/application.py" line="200" />
+      <location filename="../../app/ui/application.py" line="260" />
       <source>Collector: running in this desk</source>
       <translation>采集服务：本机运行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="101" />
-      <location filename="../../app/ui/application.py" line="257" />
+      <location filename="../../app/ui/application.py" line="103" />
+      <location filename="../../app/ui/application.py" line="261" />
       <source>Collector: not in this desk</source>
       <translation>采集服务：未在本机运行</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="105" />
+      <location filename="../../app/ui/application.py" line="107" />
       <source>Demo operators (login / password):</source>
       <translation>演示操作员（账号 / 密码）：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="131" />
-      <location filename="../../app/ui/application.py" line="163" />
+      <location filename="../../app/ui/application.py" line="135" />
+      <location filename="../../app/ui/application.py" line="167" />
       <source>Database password</source>
       <translation>数据库密码</translation>
     </message>
     <message>
-      <location filename="../../app/ui/application.py" line="132" />
+      <location filename="../../app/ui/application.py" line="136" />
       <source>The database password is not in the system keyring. Enter it for this session:</source>
       <translation>系统密钥环中没有数据库密码，请输入（仅本次运行使用）：</translation>
     </message>
