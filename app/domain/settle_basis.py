@@ -13,9 +13,10 @@ either equals the charge computed from every reading (tested under hypothesis).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -133,13 +134,15 @@ def extend(
 
 
 def _iso(moment: datetime) -> str:
-    return require_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # ``isoformat`` of the naive UTC time: the same text as strftime("%Y-%m-%dT%H:%M:%S.%f"),
+    # several times faster (settlement encodes a basis per point and read cycle)
+    return require_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def _from_iso(text: str) -> datetime:
-    from datetime import UTC
-
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=UTC)
+    if len(text) != 26 or text[10] != "T":  # exactly what _iso writes, nothing looser
+        raise ValueError(f"bad time {text!r}")
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def encode(basis: Basis) -> dict[str, object]:
@@ -157,6 +160,11 @@ def encode(basis: Basis) -> dict[str, object]:
             for s in basis.segments
         ],
     }
+
+
+def encode_text(basis: Basis) -> str:
+    """:func:`encode` as the JSON text stored in ``settlement_states.basis``."""
+    return json.dumps(encode(basis), ensure_ascii=False)
 
 
 def decode(period: BillingPeriod, doc: Mapping[str, object]) -> Basis:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -116,6 +116,7 @@ class RawStatement:
         self.names = tuple(_PARAM.findall(sql))
         self.qmark = _PARAM.sub("?", sql)
         self.pyformat = _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
+        self.positional = _PARAM.sub("%s", sql)
 
     def execute(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Any:
         return self._execute(session.info.get(_LINK_KEY) or _link(session), params)
@@ -163,6 +164,21 @@ class RawStatement:
         """Execute for its effect."""
         self._execute(session.info.get(_LINK_KEY) or _link(session), params).close()
 
+    def many(self, session: Session | RawTransaction, rows: Sequence[Sequence[Any]]) -> None:
+        """``executemany`` for its effect: one row of values per execution, in the order of
+        :attr:`names`, already in driver form (:func:`driver_time` for times)."""
+        if not rows:
+            return
+        driver_conn, dialect, is_sqlite = session.info.get(_LINK_KEY) or _link(session)
+        cursor = driver_conn.cursor()
+        sql = self.qmark if is_sqlite else self.positional
+        try:
+            cursor.executemany(sql, rows)
+        except dialect.loaded_dbapi.Error as exc:
+            raise wrap_driver_error(sql, {}, exc, dialect) from exc
+        finally:
+            cursor.close()
+
 
 def _sqlite_value(value: Any) -> Any:
     """Datetimes as SQLAlchemy's SQLite dialect stores them (``YYYY-MM-DD HH:MM:SS.ffffff``):
@@ -176,6 +192,15 @@ def _sqlite_value(value: Any) -> Any:
 def db_time(value: datetime) -> datetime:
     """Timezone-aware → naive UTC, as ``UtcDateTime`` stores it."""
     return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def driver_time(session: Session | RawTransaction, value: datetime) -> Any:
+    """An aware time in the form the driver takes for a ``UtcDateTime`` column (what
+    :meth:`RawStatement.many` needs): SQLAlchemy's text on SQLite, naive UTC on PostgreSQL."""
+    naive = value.astimezone(UTC).replace(tzinfo=None)
+    if _link(session)[2]:  # == _sqlite_value(naive) for years 1000..9999, faster
+        return naive.isoformat(" ", "microseconds")
+    return naive
 
 
 def db_scaled(value: Decimal | None, scale: int = 4) -> int | None:
