@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
 from typing import Protocol
@@ -37,6 +37,8 @@ from app.errors import ValidationError
 
 # Exact arithmetic: 12-digit registers × 4-decimal prices summed over a year stay far below this.
 _PRECISION = 60
+EXACT = Context(prec=_PRECISION)
+_ZERO = Decimal(0)
 UNSPLIT_COMPONENT = "other"  # statistics name for amounts of versions without components
 
 
@@ -266,7 +268,7 @@ class _Seg(Protocol):
     def modulus(self) -> Decimal | None: ...
 
 
-def _step_deltas(segments: Iterable[_Seg]) -> list[tuple[datetime, dict[str, Decimal]]]:
+def step_deltas(segments: Iterable[_Seg]) -> list[tuple[datetime, dict[str, Decimal]]]:
     """``(end, deltas)`` of :func:`consumption_steps`, without the step objects."""
     steps: list[tuple[datetime, dict[str, Decimal]]] = []
     for seg in segments:
@@ -303,6 +305,57 @@ def _step_deltas(segments: Iterable[_Seg]) -> list[tuple[datetime, dict[str, Dec
     return steps
 
 
+def price_step(
+    tariff: Tariff,
+    period: BillingPeriod,
+    step_end: datetime,
+    deltas: Mapping[str, Decimal],
+    position: Decimal,
+) -> tuple[Decimal, Decimal]:
+    """Exact energy (yuan) and "total" consumption of one step of ``period`` ending at
+    ``step_end``, ``position`` units already counted in the period (tiers). Call inside an exact
+    context (:data:`EXACT`)."""
+    versions = tariff.versions
+    if len(versions) == 1 and versions[0].effective_from < step_end:
+        version = versions[0]
+    else:
+        version = tariff.version_for_step(step_end)
+    if TOTAL in deltas:
+        total = deltas[TOTAL]
+    else:
+        total = sum((deltas.get(r, _ZERO) for r in TOU_REGISTERS), _ZERO)
+    prices = version.prices
+    if isinstance(prices, FlatPrice):
+        return total * prices.price, total
+    energy = _ZERO
+    if isinstance(prices, TouPrice):
+        present = [r for r in TOU_REGISTERS if r in deltas]
+        if not present and total > 0:
+            raise MissingRegisterError(step_end, TOU_REGISTERS)
+        for r in present:
+            energy += deltas[r] * prices.price_of(r)
+        return energy, total
+    month = period.first_day.month if tariff.period is TierPeriod.MONTHLY else None
+    for s in tier_slices(prices.tiers_for_month(month), position, total):
+        energy += s.quantity * s.price
+    return energy, total
+
+
+def price_steps(
+    tariff: Tariff, period: BillingPeriod, steps: Iterable[tuple[datetime, Mapping[str, Decimal]]]
+) -> tuple[Decimal, Decimal]:
+    """Exact energy and "total" consumption of the steps ``(end, deltas)`` (in time order) that
+    belong to ``period``. Call inside an exact context (:data:`EXACT`)."""
+    start, end = period.start, period.end
+    energy = position = _ZERO
+    for step_end, deltas in steps:
+        if start < step_end <= end:
+            e, total = price_step(tariff, period, step_end, deltas, position)
+            energy += e
+            position += total
+    return energy, position
+
+
 def charge_total(
     tariff: Tariff,
     segments: Iterable[_Seg],
@@ -313,40 +366,9 @@ def charge_total(
     """``(total_fen, consumption["total"])`` of :func:`charge_to_date` for ``period``, without
     statement lines or components: what settlement books. Equal to it to the fen (tested under
     hypothesis); the same errors for the same readings."""
-    steps = _step_deltas(segments)
-    month = period.first_day.month if tariff.period is TierPeriod.MONTHLY else None
-    start, end = period.start, period.end
-    versions = tariff.versions
-    only = versions[0] if len(versions) == 1 else None
-    zero = Decimal(0)
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        energy = zero
-        position = zero
-        for step_end, deltas in steps:
-            if not start < step_end <= end:
-                continue
-            if only is not None and only.effective_from < step_end:
-                version = only
-            else:
-                version = tariff.version_for_step(step_end)
-            if TOTAL in deltas:
-                total = deltas[TOTAL]
-            else:
-                total = sum((deltas.get(r, zero) for r in TOU_REGISTERS), zero)
-            prices = version.prices
-            if isinstance(prices, FlatPrice):
-                energy += total * prices.price
-            elif isinstance(prices, TouPrice):
-                present = [r for r in TOU_REGISTERS if r in deltas]
-                if not present and total > 0:
-                    raise MissingRegisterError(step_end, TOU_REGISTERS)
-                for r in present:
-                    energy += deltas[r] * prices.price_of(r)
-            else:
-                for s in tier_slices(prices.tiers_for_month(month), position, total):
-                    energy += s.quantity * s.price
-            position += total
+    steps = step_deltas(segments)
+    with localcontext(EXACT):
+        energy, position = price_steps(tariff, period, steps)
         energy_fen = round_half_up_fen(energy)
     fixed = tariff.fixed_fen_for(period) if include_fixed else 0
     return energy_fen + fixed, position

@@ -30,12 +30,14 @@ from app.domain.enums import Category, EntryKind, Pocket
 from app.domain.errors_billing import BillingError
 from app.domain.settle_basis import (
     Basis,
-    BasisSegment,
     PointReading,
+    Tail,
+    advance,
     decode,
     encode_text,
     extend,
     start_basis,
+    tail_of,
 )
 from app.domain.tariffs import BillingPeriod, Tariff, parse_tariff
 from app.models.ledger import LedgerEntry
@@ -105,14 +107,19 @@ def _from_db_time(value: object) -> datetime:
 # encoded to): the routine cycle finds the text it wrote itself and skips the decoding. A pure
 # memo — an entry is used only when the stored text is identical — so a rolled-back run, another
 # process or another database sharing point ids can never make it wrong, only miss.
-_BASES: dict[int, tuple[str, datetime, tuple[BasisSegment, ...]]] = {}
+_BASES: dict[int, tuple[str, Basis, Tail | None]] = {}
 _BASES_MAX = 250_000
 
 
-def _remember(point_id: int, text: str, basis: Basis) -> None:
+def _remember(point_id: int, text: str, basis: Basis, tail: Tail | None) -> None:
     if len(_BASES) >= _BASES_MAX and point_id not in _BASES:
         _BASES.clear()
-    _BASES[point_id] = (text, basis.window_start, basis.segments)
+    _BASES[point_id] = (text, basis, tail)
+
+
+# One object per distinct tariff content, across runs: a memo entry's Tail is bound to the very
+# tariff object it was priced with (load_tariffs parses afresh on every run).
+_CANONICAL: dict[tuple[object, ...], Tariff] = {}
 
 
 def reference(point_id: int, account_id: int, period: BillingPeriod) -> str:
@@ -194,7 +201,16 @@ def load_tariffs(session: Session, tz: str = "Asia/Shanghai") -> dict[int, tuple
             sort_keys=True,
             default=str,
         )
-        out[t.id] = (tariff, hashlib.sha256(stamp_src.encode()).hexdigest()[:32])
+        stamp = hashlib.sha256(stamp_src.encode()).hexdigest()[:32]
+        key = (t.id, t.kind, t.code, tz, stamp)
+        known = _CANONICAL.get(key)
+        if known is not None and known == tariff:
+            tariff = known
+        else:
+            if len(_CANONICAL) > 10_000:
+                _CANONICAL.clear()
+            _CANONICAL[key] = tariff
+        out[t.id] = (tariff, stamp)
     return out
 
 
@@ -317,6 +333,7 @@ class SettlementEngine:
         self.errors: list[str] = []
         self.computed = 0
         self._periods: dict[tuple[int, datetime], BillingPeriod] = {}
+        self._labels: dict[BillingPeriod, str] = {}
 
     def _rebuild_period(
         self, point: _Point, tariff: Tariff, period: BillingPeriod, account_id: int
@@ -344,12 +361,29 @@ class SettlementEngine:
         account_id: int,
     ) -> tuple[int, Decimal]:
         total_fen, total_qty = charge_total(tariff, basis.segments, basis.period)
+        self._post_delta(point, basis.period, account_id, total_fen, total_qty, charged, qty)
+        return total_fen, total_qty
+
+    def _post_delta(
+        self,
+        point: _Point,
+        period: BillingPeriod,
+        account_id: int,
+        total_fen: int,
+        total_qty: Decimal,
+        charged: int,
+        qty: Decimal,
+    ) -> None:
+        """Book what the period's charge-to-date adds to what it has been charged."""
         self.computed += 1
         delta = total_fen - charged
         if delta:
             kind, category = _SETTLED_KINDS.get(
                 point.utility, (EntryKind.ELECTRICITY_CHARGE, Category.ELECTRICITY)
             )
+            label = self._labels.get(period)
+            if label is None:
+                label = self._labels[period] = period.label
             self.postings.append(
                 _Posting(
                     account_id,
@@ -358,10 +392,9 @@ class SettlementEngine:
                     category,
                     delta,
                     total_qty - qty,
-                    reference(point.id, account_id, basis.period),
+                    f"settle:{point.id}:{account_id}:{label}",
                 )
             )
-        return total_fen, total_qty
 
     def _period_of(self, tariff_id: int, tariff: Tariff, state: _State) -> BillingPeriod:
         key = (tariff_id, state.period_start)
@@ -374,17 +407,50 @@ class SettlementEngine:
         """The state's basis, from the memo when its text is the one last seen for the point;
         ``None`` when the document is damaged (the caller rebuilds)."""
         known = _BASES.get(point_id)
-        if known is not None and known[0] == text:
-            return Basis(period, known[1], known[2])
+        if known is not None and known[0] == text and known[1].period == period:
+            return known[1]
         try:
             doc = json.loads(text)
             if not isinstance(doc, dict):
                 raise ValueError("not an object")
-            basis = decode(period, doc)
+            return decode(period, doc)
         except ValueError:
             return None
-        _remember(point_id, text, basis)
-        return basis
+
+    def _routine(
+        self, point: _Point, tariff: Tariff, state: _State, reading: PointReading
+    ) -> _State | None:
+        """One new reading on a memoised basis (the read cycle of a running collector):
+        :func:`advance` prices only the step that changes. ``None``: not routine."""
+        known = _BASES.get(point.id)
+        if known is None or known[0] != state.basis or known[2] is None:
+            return None
+        step = advance(known[2], tariff, reading)
+        if step is None:
+            return None
+        basis = step.tail.basis
+        account_id = state.account_id
+        assert account_id is not None
+        self._post_delta(
+            point,
+            basis.period,
+            account_id,
+            step.total_fen,
+            step.quantity,
+            state.charged_fen,
+            state.quantity,
+        )
+        _remember(point.id, step.text, basis, step.tail)
+        return _State(
+            account_id,
+            basis.period.start,
+            step.total_fen,
+            step.quantity,
+            step.text,
+            reading.meter_time,
+            state.tariff_stamp,
+            period=basis.period,
+        )
 
     def settle_point(
         self,
@@ -416,6 +482,10 @@ class SettlementEngine:
             and all(r.meter_time > state.last_reading_at for r in new)
         )
         if fast and state is not None and new is not None:
+            if len(new) == 1:
+                routine = self._routine(point, tariff, state, new[0])
+                if routine is not None:
+                    return routine
             basis = self._stored_basis(
                 point.id, self._period_of(point.tariff_id, tariff, state), state.basis
             )
@@ -461,7 +531,7 @@ class SettlementEngine:
             return None
         total_fen, total_qty = self._book(point, tariff, basis, charged, qty, account_id)
         text = encode_text(basis)
-        _remember(point.id, text, basis)
+        _remember(point.id, text, basis, tail_of(basis, tariff))
         return _State(
             account_id,
             basis.period.start,
