@@ -14,6 +14,7 @@ either equals the charge computed from every reading (tested under hypothesis).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,18 @@ class PointReading:
     def __post_init__(self) -> None:
         object.__setattr__(self, "meter_time", require_utc(self.meter_time, "meter_time"))
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    @classmethod
+    def _trusted(
+        cls, meter_time: datetime, meter_id: int, values: dict[str, Decimal], starts: bool
+    ) -> PointReading:
+        """For :func:`decode`: ``meter_time`` already UTC, ``values`` a fresh dict of its own."""
+        r = object.__new__(cls)
+        object.__setattr__(r, "meter_time", meter_time)
+        object.__setattr__(r, "meter_id", meter_id)
+        object.__setattr__(r, "values", MappingProxyType(values))
+        object.__setattr__(r, "starts_segment", starts)
+        return r
 
     def as_meter_reading(self) -> MeterReading:
         return MeterReading(self.meter_time, self.values)
@@ -169,6 +182,13 @@ def encode_text(basis: Basis) -> str:
     return json.dumps(encode(basis), ensure_ascii=False)
 
 
+def _decimal(text: object) -> Decimal:
+    d = Decimal(str(text))
+    if not d.is_finite():
+        raise ValueError(f"register value {text!r} is not finite")
+    return d
+
+
 def decode(period: BillingPeriod, doc: Mapping[str, object]) -> Basis:
     """The basis stored by :func:`encode`; raises ``ValueError`` on a damaged document (the
     caller then rebuilds from the readings)."""
@@ -181,10 +201,10 @@ def decode(period: BillingPeriod, doc: Mapping[str, object]) -> Basis:
         for raw in raw_segments:
             meter_id = int(raw["meter"])
             readings = tuple(
-                PointReading(
+                PointReading._trusted(
                     _from_iso(t),
                     meter_id,
-                    {k: Decimal(v) for k, v in values.items()},
+                    {str(k): _decimal(v) for k, v in values.items()},
                     i == 0,
                 )
                 for i, (t, values) in enumerate(raw["readings"])
@@ -202,36 +222,104 @@ def decode(period: BillingPeriod, doc: Mapping[str, object]) -> Basis:
 _MARK = "\u0000latest\u0000"  # cannot occur in an encoded basis (times, numbers, names)
 
 
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_]+")
+_QUOTED: dict[str, str] = {}
+
+
+def _quoted(key: str) -> str:
+    q = _QUOTED.get(key)
+    if q is None:
+        q = json.dumps(key, ensure_ascii=False)
+        if _SIMPLE_KEY.fullmatch(key) and len(_QUOTED) < 1000:
+            _QUOTED[key] = q
+    return q
+
+
 def reading_text(reading: PointReading) -> str:
-    """The JSON of one reading inside :func:`encode_text`."""
-    return json.dumps(
-        [_iso(reading.meter_time), {k: str(v) for k, v in reading.values.items()}],
-        ensure_ascii=False,
+    """The JSON of one reading inside :func:`encode_text` (the same text ``json.dumps`` writes,
+    put together by hand: it is written for every point in every read cycle)."""
+    t = reading.meter_time  # UTC (PointReading)
+    return (
+        '["'
+        + t.replace(tzinfo=None).isoformat(timespec="microseconds")
+        + '", {'
+        + ", ".join([_quoted(k) + ': "' + str(v) + '"' for k, v in reading.values.items()])
+        + "}]"
     )
 
 
-@dataclass(frozen=True)
 class Tail:
     """A basis taken apart before its latest reading, so that the routine next reading — same
     meter, same registers, same period, no price change in the period — is settled without
     re-walking the basis: :func:`advance` replaces the latest reading, as :func:`extend` would,
     and prices only the one step that changes. ``advance`` gives exactly what ``extend`` +
     :func:`app.domain.billing.charge_total` + :func:`encode_text` give (tested under hypothesis).
+    Immutable by convention (a plain slotted class: one is made per point and read cycle).
     """
 
-    basis: Basis
-    tariff: Tariff  # the tail holds only for this very tariff object
-    before: Mapping[str, Decimal]  # register values the latest step starts from
-    energy: Decimal  # exact yuan of the period's steps before the latest
-    position: Decimal  # the period's "total" consumption before the latest step
-    fixed_fen: int
-    prefix: str  # encode_text(basis) == prefix + reading_text(latest) + suffix
-    suffix: str
+    __slots__ = (
+        "_basis",
+        "before",
+        "energy",
+        "fixed_fen",
+        "head",
+        "latest",
+        "position",
+        "prefix",
+        "suffix",
+        "tariff",
+    )
+
+    def __init__(
+        self,
+        head: Basis,  # the basis without its latest reading (the last segment keeps ≥ 1)
+        latest: PointReading,
+        tariff: Tariff,  # the tail holds only for this very tariff object
+        before: Mapping[str, Decimal],  # register values the latest step starts from
+        energy: Decimal,  # exact yuan of the period's steps before the latest
+        position: Decimal,  # the period's "total" consumption before the latest step
+        fixed_fen: int,
+        prefix: str,  # encode_text(basis) == prefix + reading_text(latest) + suffix
+        suffix: str,
+        basis: Basis | None = None,
+    ) -> None:
+        self.head = head
+        self.latest = latest
+        self.tariff = tariff
+        self.before = before
+        self.energy = energy
+        self.position = position
+        self.fixed_fen = fixed_fen
+        self.prefix = prefix
+        self.suffix = suffix
+        self._basis = basis
+
+    @property
+    def basis(self) -> Basis:
+        if self._basis is None:
+            last = self.head.segments[-1]
+            self._basis = Basis(
+                self.head.period,
+                self.head.window_start,
+                (
+                    *self.head.segments[:-1],
+                    BasisSegment(last.meter_id, (*last.readings, self.latest), last.modulus),
+                ),
+            )
+        return self._basis
+
+    @property
+    def text(self) -> str:
+        return self.prefix + reading_text(self.latest) + self.suffix
 
 
-def tail_of(basis: Basis, tariff: Tariff) -> Tail | None:
+_END = "]}]}"  # what follows the latest reading in encode_text: readings, segment, list, doc
+
+
+def tail_of(basis: Basis, tariff: Tariff, text: str | None = None) -> Tail | None:
     """``None`` when the next reading could not be routine (a single reading in the last
-    segment, a price change inside the period)."""
+    segment, a price change inside the period). ``text``: ``encode_text(basis)`` if known
+    (saves encoding the basis again)."""
     if not basis.segments or len(basis.segments[-1].readings) < 2:
         return None
     if tariff.change_times_in(basis.period):
@@ -240,21 +328,27 @@ def tail_of(basis: Basis, tariff: Tariff) -> Tail | None:
     if any(b.meter_time <= a.meter_time for a, b in pairwise(readings)):
         return None
     last = basis.segments[-1]
-    head = BasisSegment(last.meter_id, last.readings[:-1], last.modulus)
-    steps = step_deltas((*basis.segments[:-1], head))
+    head_segment = BasisSegment(last.meter_id, last.readings[:-1], last.modulus)
+    head = Basis(basis.period, basis.window_start, (*basis.segments[:-1], head_segment))
+    steps = step_deltas(head.segments)
     before: dict[str, Decimal] = {}
-    for r in head.readings:
+    for r in head_segment.readings:
         before.update(r.values)
     with localcontext(EXACT):
         energy, position = price_steps(tariff, basis.period, steps)
-    doc = encode(basis)
-    segments = doc["segments"]
-    assert isinstance(segments, list)
-    segments[-1]["readings"][-1] = _MARK
-    text = json.dumps(doc, ensure_ascii=False)
-    prefix, _, suffix = text.partition(json.dumps(_MARK, ensure_ascii=False))
+    latest = reading_text(last.readings[-1])
+    if text is not None and text.endswith(latest + _END):
+        prefix, suffix = text[: -len(latest) - len(_END)], _END
+    else:
+        doc = encode(basis)
+        segments = doc["segments"]
+        assert isinstance(segments, list)
+        segments[-1]["readings"][-1] = _MARK
+        marked = json.dumps(doc, ensure_ascii=False)
+        prefix, _, suffix = marked.partition(json.dumps(_MARK, ensure_ascii=False))
     return Tail(
-        basis,
+        head,
+        last.readings[-1],
         tariff,
         MappingProxyType(before),
         energy,
@@ -262,36 +356,28 @@ def tail_of(basis: Basis, tariff: Tariff) -> Tail | None:
         tariff.fixed_fen_for(basis.period),
         prefix,
         suffix,
+        basis,
     )
 
 
-@dataclass(frozen=True)
-class Advanced:
-    tail: Tail  # for the reading after this one
-    total_fen: int  # the period's charge-to-date
-    quantity: Decimal  # the period's "total" consumption
-    text: str  # encode_text of the new basis
-
-
-def advance(tail: Tail, tariff: Tariff, reading: PointReading) -> Advanced | None:
-    """The basis with ``reading`` in place of its latest one, its charge-to-date and its text;
-    ``None`` when the reading is not routine (the caller then uses :func:`extend`)."""
-    basis = tail.basis
-    last_segment = basis.segments[-1]
-    latest = last_segment.readings[-1]
+def advance(tail: Tail, tariff: Tariff, reading: PointReading) -> tuple[Tail, int, Decimal] | None:
+    """The tail with ``reading`` in place of its latest one (``.basis`` is what :func:`extend`
+    gives, ``.text`` what :func:`encode_text` gives), the period's charge-to-date in fen and its
+    "total" consumption; ``None`` when the reading is not routine (the caller then extends)."""
+    latest = tail.latest
     t = reading.meter_time
-    period = basis.period
+    period = tail.head.period
     if (
         tariff is not tail.tariff
         or reading.starts_segment
-        or reading.meter_id != last_segment.meter_id
+        or reading.meter_id != latest.meter_id
         or not latest.meter_time < t <= period.end
         or not period.start < t
         or not latest.values.keys() <= reading.values.keys()
     ):
         return None
     before = tail.before
-    modulus = last_segment.modulus
+    modulus = tail.head.segments[-1].modulus
     deltas: dict[str, Decimal] = {}
     with localcontext(EXACT):
         for register, value in reading.values.items():
@@ -305,24 +391,15 @@ def advance(tail: Tail, tariff: Tariff, reading: PointReading) -> Advanced | Non
         energy, total = price_step(tariff, period, t, deltas, tail.position)
         energy_fen = round_half_up_fen(tail.energy + energy)
         quantity = tail.position + total
-    kept = (*last_segment.readings[:-1], reading)
-    new_basis = Basis(
-        period,
-        basis.window_start,
-        (*basis.segments[:-1], BasisSegment(last_segment.meter_id, kept, modulus)),
+    moved = Tail(
+        tail.head,
+        reading,
+        tariff,
+        before,
+        tail.energy,
+        tail.position,
+        tail.fixed_fen,
+        tail.prefix,
+        tail.suffix,
     )
-    return Advanced(
-        Tail(
-            new_basis,
-            tariff,
-            before,
-            tail.energy,
-            tail.position,
-            tail.fixed_fen,
-            tail.prefix,
-            tail.suffix,
-        ),
-        energy_fen + tail.fixed_fen,
-        quantity,
-        tail.prefix + reading_text(reading) + tail.suffix,
-    )
+    return moved, energy_fen + tail.fixed_fen, quantity

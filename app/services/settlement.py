@@ -107,11 +107,11 @@ def _from_db_time(value: object) -> datetime:
 # encoded to): the routine cycle finds the text it wrote itself and skips the decoding. A pure
 # memo — an entry is used only when the stored text is identical — so a rolled-back run, another
 # process or another database sharing point ids can never make it wrong, only miss.
-_BASES: dict[int, tuple[str, Basis, Tail | None]] = {}
+_BASES: dict[int, tuple[str, Basis | None, Tail | None]] = {}  # basis or tail (or both)
 _BASES_MAX = 250_000
 
 
-def _remember(point_id: int, text: str, basis: Basis, tail: Tail | None) -> None:
+def _remember(point_id: int, text: str, basis: Basis | None, tail: Tail | None) -> None:
     if len(_BASES) >= _BASES_MAX and point_id not in _BASES:
         _BASES.clear()
     _BASES[point_id] = (text, basis, tail)
@@ -141,7 +141,7 @@ class SettleReport:
     accounts: frozenset[int] = frozenset()  # accounts whose balance changed
 
 
-@dataclass
+@dataclass(slots=True)
 class _Point:
     id: int
     utility: str
@@ -151,7 +151,7 @@ class _Point:
     move_in: datetime | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     account_id: int | None
     period_start: datetime
@@ -169,7 +169,7 @@ class _State:
         return self.period_start + timedelta(seconds=1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Posting:
     account_id: int
     point_id: int
@@ -224,6 +224,14 @@ def _load(
     states: dict[int, _State] = {}
     room_of: dict[int, int] = {}
     load = _LOAD_POINTS[sqlite]
+    times: dict[object, datetime] = {}  # a cycle's times repeat (to the second, period starts)
+
+    def when(raw: object) -> datetime:
+        t = times.get(raw)
+        if t is None:
+            t = times[raw] = _from_db_time(raw)
+        return t
+
     for i in range(0, len(point_ids), _CHUNK):
         chunk = point_ids[i : i + _CHUNK]
         for (
@@ -246,11 +254,11 @@ def _load(
             if s_start is not None:
                 states[pid] = _State(
                     s_account,
-                    _from_db_time(s_start),
+                    when(s_start),
                     int(s_charged),
                     Decimal(int(s_qty or 0)).scaleb(-4),
                     s_basis if isinstance(s_basis, str) else json.dumps(s_basis),
-                    None if s_last is None else _from_db_time(s_last),
+                    None if s_last is None else when(s_last),
                     s_stamp,
                 )
     rooms = sorted(set(room_of.values()))
@@ -261,15 +269,10 @@ def _load(
             session, {"ids": id_list(sqlite, rooms[i : i + _CHUNK])}
         ):
             account_of_room[room_id] = (acc_id, move_in)  # the last (highest id) wins
-    moved_in: dict[object, datetime] = {}
     for pid, room_id in room_of.items():
         found = account_of_room.get(room_id)
         if found is not None:
-            acc_id, raw = found
-            when = moved_in.get(raw)
-            if when is None:
-                when = moved_in[raw] = _from_db_time(raw)
-            points[pid].account_id, points[pid].move_in = acc_id, when
+            points[pid].account_id, points[pid].move_in = found[0], when(found[1])
     return points, states
 
 
@@ -407,8 +410,10 @@ class SettlementEngine:
         """The state's basis, from the memo when its text is the one last seen for the point;
         ``None`` when the document is damaged (the caller rebuilds)."""
         known = _BASES.get(point_id)
-        if known is not None and known[0] == text and known[1].period == period:
-            return known[1]
+        if known is not None and known[0] == text:
+            basis = known[1] if known[1] is not None else known[2].basis if known[2] else None
+            if basis is not None and basis.period == period:
+                return basis
         try:
             doc = json.loads(text)
             if not isinstance(doc, dict):
@@ -423,33 +428,35 @@ class SettlementEngine:
         """One new reading on a memoised basis (the read cycle of a running collector):
         :func:`advance` prices only the step that changes. ``None``: not routine."""
         known = _BASES.get(point.id)
-        if known is None or known[0] != state.basis or known[2] is None:
-            return None
-        step = advance(known[2], tariff, reading)
+        tail = known[2] if known is not None and known[0] == state.basis else None
+        if tail is None:  # not settled by this process yet (a restart): decode the stored basis
+            assert point.tariff_id is not None
+            period = self._period_of(point.tariff_id, tariff, state)
+            basis = self._stored_basis(point.id, period, state.basis)
+            tail = None if basis is None else tail_of(basis, tariff, state.basis)
+            if tail is None:
+                return None
+        step = advance(tail, tariff, reading)
         if step is None:
             return None
-        basis = step.tail.basis
+        tail, total_fen, quantity = step
+        period = tail.head.period
         account_id = state.account_id
         assert account_id is not None
         self._post_delta(
-            point,
-            basis.period,
-            account_id,
-            step.total_fen,
-            step.quantity,
-            state.charged_fen,
-            state.quantity,
+            point, period, account_id, total_fen, quantity, state.charged_fen, state.quantity
         )
-        _remember(point.id, step.text, basis, step.tail)
+        text = tail.text
+        _remember(point.id, text, None, tail)
         return _State(
             account_id,
-            basis.period.start,
-            step.total_fen,
-            step.quantity,
-            step.text,
+            period.start,
+            total_fen,
+            quantity,
+            text,
             reading.meter_time,
             state.tariff_stamp,
-            period=basis.period,
+            period=period,
         )
 
     def settle_point(
@@ -531,7 +538,7 @@ class SettlementEngine:
             return None
         total_fen, total_qty = self._book(point, tariff, basis, charged, qty, account_id)
         text = encode_text(basis)
-        _remember(point.id, text, basis, tail_of(basis, tariff))
+        _remember(point.id, text, basis, tail_of(basis, tariff, text))
         return _State(
             account_id,
             basis.period.start,
@@ -597,6 +604,7 @@ def _settle(
             new_states.append((pid, result))
     booked, entries, accounts = _post(session, engine.postings, now)
     at = driver_time(session, now)
+    db_times: dict[datetime, object] = {}
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
     ends: dict[BillingPeriod, tuple[object, object, str]] = {}
@@ -619,7 +627,10 @@ def _settle(
                 st.charged_fen,
                 db_scaled(st.quantity),
                 st.basis,
-                driver_time(session, st.last_reading_at),
+                db_times.get(st.last_reading_at)
+                or db_times.setdefault(
+                    st.last_reading_at, driver_time(session, st.last_reading_at)
+                ),
                 st.tariff_stamp,
                 at,
                 pid,
