@@ -35,6 +35,9 @@ DEFAULTS: dict[str, object] = {
     },
     "control.cut_water": False,
     "control.protected_windows": {},
+    # A point whose last automatic cut failed (a stuck relay: the control-failure alarm is up)
+    # gets no new automatic cut for this long; 0 retries every control cycle.
+    "control.failed_cut_backoff_s": 6 * 3600,
     "alerts.warn_fen": 5000,
     "alerts.urgent_fen": 1000,
     "alerts.warn_days": None,
