@@ -429,6 +429,8 @@ class SettlementEngine:
         :func:`advance` prices only the step that changes. ``None``: not routine."""
         known = _BASES.get(point.id)
         tail = known[2] if known is not None and known[0] == state.basis else None
+        if tail is not None and tail.head.period.start != state.period_start:
+            tail = None
         if tail is None:  # not settled by this process yet (a restart): decode the stored basis
             assert point.tariff_id is not None
             period = self._period_of(point.tariff_id, tariff, state)
