@@ -224,6 +224,7 @@ _MARK = "\u0000latest\u0000"  # cannot occur in an encoded basis (times, numbers
 
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_]+")
 _QUOTED: dict[str, str] = {}
+_ISO: dict[datetime, str] = {}
 
 
 def _quoted(key: str) -> str:
@@ -239,9 +240,14 @@ def reading_text(reading: PointReading) -> str:
     """The JSON of one reading inside :func:`encode_text` (the same text ``json.dumps`` writes,
     put together by hand: it is written for every point in every read cycle)."""
     t = reading.meter_time  # UTC (PointReading)
+    iso = _ISO.get(t)
+    if iso is None:  # a read cycle stamps its reads to the second: few distinct times
+        if len(_ISO) > 4096:
+            _ISO.clear()
+        iso = _ISO[t] = t.replace(tzinfo=None).isoformat(timespec="microseconds")
     return (
         '["'
-        + t.replace(tzinfo=None).isoformat(timespec="microseconds")
+        + iso
         + '", {'
         + ", ".join([_quoted(k) + ': "' + str(v) + '"' for k, v in reading.values.items()])
         + "}]"

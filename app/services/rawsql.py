@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from typing import Any
 
 from sqlalchemy import Engine
@@ -203,11 +203,14 @@ def driver_time(session: Session | RawTransaction, value: datetime) -> Any:
     return naive
 
 
+_EXACT = Context(prec=60, traps=[Inexact])  # scaleb: a change of exponent, never rounded
+
+
 def db_scaled(value: Decimal | None, scale: int = 4) -> int | None:
     """Decimal → scaled integer, as ``ScaledDecimal`` stores it."""
     if value is None:
         return None
-    scaled = value * (Decimal(10) ** scale)
+    scaled = value.scaleb(scale, _EXACT) if scale == 4 else value * (Decimal(10) ** scale)
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} has more than {scale} decimals")
     return int(scaled)

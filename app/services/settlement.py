@@ -117,6 +117,18 @@ def _remember(point_id: int, text: str, basis: Basis | None, tail: Tail | None) 
     _BASES[point_id] = (text, basis, tail)
 
 
+def memo_snapshot() -> dict[int, object]:
+    """The memo of bases as it stands (for benchmarks: every timed run from the same state)."""
+    return dict(_BASES)
+
+
+def restore_memo(snapshot: Mapping[int, object] | None) -> None:
+    """Put back a :func:`memo_snapshot`; ``None`` empties the memo, as after a restart."""
+    _BASES.clear()
+    if snapshot:
+        _BASES.update(snapshot)  # type: ignore[arg-type]
+
+
 # One object per distinct tariff content, across runs: a memo entry's Tail is bound to the very
 # tariff object it was priced with (load_tariffs parses afresh on every run).
 _CANONICAL: dict[tuple[object, ...], Tariff] = {}
