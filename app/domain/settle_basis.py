@@ -154,10 +154,20 @@ def _iso(moment: datetime) -> str:
     return require_utc(moment).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+_FROM_ISO: dict[str, datetime] = {}  # the times of a read cycle repeat over its points
+
+
 def _from_iso(text: str) -> datetime:
+    t = _FROM_ISO.get(text)
+    if t is not None:
+        return t
     if len(text) != 26 or text[10] != "T":  # exactly what _iso writes, nothing looser
         raise ValueError(f"bad time {text!r}")
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    t = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    if len(_FROM_ISO) > 4096:
+        _FROM_ISO.clear()
+    _FROM_ISO[text] = t
+    return t
 
 
 def encode(basis: Basis) -> dict[str, object]:
@@ -328,7 +338,8 @@ def tail_of(basis: Basis, tariff: Tariff, text: str | None = None) -> Tail | Non
     (saves encoding the basis again)."""
     if not basis.segments or len(basis.segments[-1].readings) < 2:
         return None
-    if tariff.change_times_in(basis.period):
+    changes, fixed_fen = _period_facts(tariff, basis.period)
+    if changes:
         return None
     readings = [r for s in basis.segments for r in s.readings]
     if any(b.meter_time <= a.meter_time for a, b in pairwise(readings)):
@@ -336,12 +347,15 @@ def tail_of(basis: Basis, tariff: Tariff, text: str | None = None) -> Tail | Non
     last = basis.segments[-1]
     head_segment = BasisSegment(last.meter_id, last.readings[:-1], last.modulus)
     head = Basis(basis.period, basis.window_start, (*basis.segments[:-1], head_segment))
-    steps = step_deltas(head.segments)
     before: dict[str, Decimal] = {}
     for r in head_segment.readings:
         before.update(r.values)
-    with localcontext(EXACT):
-        energy, position = price_steps(tariff, basis.period, steps)
+    if len(readings) == 2:  # the opening reading and the latest: nothing priced before it
+        energy = position = Decimal(0)
+    else:
+        steps = step_deltas(head.segments)
+        with localcontext(EXACT):
+            energy, position = price_steps(tariff, basis.period, steps)
     latest = reading_text(last.readings[-1])
     if text is not None and text.endswith(latest + _END):
         prefix, suffix = text[: -len(latest) - len(_END)], _END
@@ -359,11 +373,30 @@ def tail_of(basis: Basis, tariff: Tariff, text: str | None = None) -> Tail | Non
         MappingProxyType(before),
         energy,
         position,
-        tariff.fixed_fen_for(basis.period),
+        fixed_fen,
         prefix,
         suffix,
         basis,
     )
+
+
+_FACTS: dict[tuple[int, BillingPeriod], tuple[Tariff, tuple[datetime, ...], int]] = {}
+
+
+def _period_facts(tariff: Tariff, period: BillingPeriod) -> tuple[tuple[datetime, ...], int]:
+    """``change_times_in`` and ``fixed_fen_for`` of a tariff's period, memoised (keyed by the
+    tariff object: hashing a tariff walks all its versions)."""
+    key = (id(tariff), period)
+    known = _FACTS.get(key)
+    if known is None or known[0] is not tariff:
+        if len(_FACTS) > 4096:
+            _FACTS.clear()
+        known = _FACTS[key] = (
+            tariff,
+            tariff.change_times_in(period),
+            tariff.fixed_fen_for(period),
+        )
+    return known[1], known[2]
 
 
 def advance(tail: Tail, tariff: Tariff, reading: PointReading) -> tuple[Tail, int, Decimal] | None:
