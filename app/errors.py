@@ -119,3 +119,92 @@ class AuthenticationError(ShuidianError):
         self.login = login
         self.reason = reason
         self.locked = locked  # True: too many failures, the operator is locked for a while
+
+
+class DeviceConfigError(ValidationError):
+    """A gateway, bus, meter or point setting that cannot be accepted (DEV-1…3). ``problem``
+    names the rule (e.g. ``address_bcd``, ``address_taken``); ``params`` its data."""
+
+    code = "device_config"
+
+    def __init__(self, field: str, problem: str, **params: object) -> None:
+        super().__init__(field, f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params
+
+
+class WeakPasswordError(ValidationError):
+    """The new password breaks the password rule (``app.domain.passwords``); ``problem`` is a
+    ``PasswordProblem`` value."""
+
+    code = "weak_password"
+
+    def __init__(self, problem: str) -> None:
+        super().__init__("password", problem)
+        self.problem = problem
+
+
+class OperatorError(ShuidianError):
+    """An operator change that is not allowed; ``reason`` says which rule:
+    ``duplicate_login``, ``bad_login``, ``empty_name``, ``unknown_role``, ``unknown_building``,
+    ``empty_scope``, ``last_admin``, ``self_deactivate``, ``wrong_current_password``,
+    ``no_operator``."""
+
+    code = "operator"
+
+    def __init__(self, reason: str, login: str = "") -> None:
+        super().__init__(f"{login}: {reason}" if login else reason)
+        self.reason = reason
+        self.login = login
+
+
+class SettingValueError(ValidationError):
+    """A setting value that cannot be accepted; ``reason`` is a short code (``not_integer``,
+    ``out_of_range``, ``bad_time``, ``empty``, ``bad_choice``, ``bad_url``, ``order``,
+    ``bad_list``, ``bad_email``, ``bad_phone``, ``unknown_key``, ``bad_secret_name``)."""
+
+    code = "setting_value"
+
+    def __init__(self, key: str, reason: str, detail: str = "") -> None:
+        super().__init__(key, reason if not detail else f"{reason} ({detail})")
+        self.key = key
+        self.reason = reason
+        self.detail = detail
+
+
+class DatabaseSetupError(ShuidianError):
+    """The first-run setup could not reach or prepare the database; ``reason``: ``connect``,
+    ``not_empty_for_demo``, ``bad_url``, ``bad_path``, ``migrate``; ``detail`` is the driver's
+    message (already without the password)."""
+
+    code = "database_setup"
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class NotifyTestError(ShuidianError):
+    """A test message could not be sent; ``reason``: ``not_configured``, ``no_recipient``,
+    ``failed`` or ``secret``; ``detail`` is the channel's own explanation."""
+
+    code = "notify_test"
+
+    def __init__(self, channel: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{channel}: {reason} {detail}".strip())
+        self.channel = channel
+        self.reason = reason
+        self.detail = detail
+
+
+class MeterSwapError(ShuidianError):
+    """A meter replacement (DEV-6) that cannot go on. ``problem`` names the rule (e.g.
+    ``final_below_last``, ``note_required``, ``address_taken``); ``params`` its data."""
+
+    code = "meter_swap"
+
+    def __init__(self, problem: str, **params: object) -> None:
+        super().__init__(f"{problem} {params}" if params else problem)
+        self.problem = problem
+        self.params = params

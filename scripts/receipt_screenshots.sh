@@ -26,6 +26,8 @@ for _id, year, number in rows:
 PYEOF
 )
 export SHUIDIAN_DATA_DIR="$work/data"
+# the demo database has operators: the CLI prints as the demo administrator
+export SHUIDIAN_OPERATOR=admin SHUIDIAN_PASSWORD=admin123
 $PY main.py report receipt "${picks[0]}" --layout thermal80 --out "$work/receipt-thermal80.pdf" --url "$url"
 $PY main.py report receipt "${picks[0]}" --layout a5 --out "$work/receipt-a5.pdf" --url "$url"
 $PY main.py report receipt "${picks[1]}" --layout dot241 --out "$work/receipt-dot241.pdf" --url "$url"

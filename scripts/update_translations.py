@@ -42,6 +42,9 @@ def load_table(lang: str) -> dict[tuple[str, str], str]:
 
 
 def run_lupdate(ts: Path) -> None:
+    """A fresh .ts from the sources (the translations come from the JSON files, so nothing of
+    the old file is kept; a merge conflict in it does not matter)."""
+    ts.unlink(missing_ok=True)
     sources = sorted(str(p) for p in (ROOT / "app" / "ui").rglob("*.py"))
     subprocess.run(
         [str(BIN / "pyside6-lupdate"), *sources, "-no-obsolete", "-silent", "-ts", str(ts)],

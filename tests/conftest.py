@@ -4,11 +4,15 @@ TEST_DATABASE_URL is set (each test in a schema of its own, dropped afterwards).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt's QSettings (window geometry, language, column layouts) and other per-user configuration
+# go to a directory of this test run, never the user's own
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="shuidian-test-config-")
 
 import pytest
 from sqlalchemy import create_engine, text

@@ -8,13 +8,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.cli import CliError
-from app.cli.common import add_url_option, print_json, resolve_url
+from app.cli.common import add_operator_option, add_url_option, cli_actor, print_json, resolve_url
 from app.domain.money import format_fen, parse_yuan
 from app.errors import ShuidianError
 
 if TYPE_CHECKING:
     from app.services import Services
-    from app.services.context import Actor
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,18 +56,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     for parser in (s, sh, t, r, a, v):
         add_url_option(parser)
+        add_operator_option(parser)
 
 
 def _services(args: argparse.Namespace) -> Services:
     from app.services import Services
 
     return Services.for_url(resolve_url(args))
-
-
-def _actor() -> Actor:
-    from app.services.context import Actor
-
-    return Actor.system("cli")
 
 
 def _amount(text: str) -> int:
@@ -90,7 +84,8 @@ def _wrap(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespa
 
 @_wrap
 def _search(args: argparse.Namespace) -> int:
-    for a in _services(args).accounts.search(_actor(), args.text):
+    svc = _services(args)
+    for a in svc.accounts.search(cli_actor(args, svc), args.text):
         print(
             f"{a.account_no}\t{a.room_code}\t{a.tenant_name}\t{a.tenant_phone or ''}\t"
             f"{a.state}\t{format_fen(a.balance_fen)}"
@@ -101,8 +96,9 @@ def _search(args: argparse.Namespace) -> int:
 @_wrap
 def _show(args: argparse.Namespace) -> int:
     svc = _services(args)
-    a = svc.accounts.summary(_actor(), args.account_no)
-    page = svc.accounts.ledger_page(_actor(), args.account_no, limit=10)
+    actor = cli_actor(args, svc)
+    a = svc.accounts.summary(actor, args.account_no)
+    page = svc.accounts.ledger_page(actor, args.account_no, limit=10)
     print_json(
         {
             "account_no": a.account_no,
@@ -131,8 +127,9 @@ def _show(args: argparse.Namespace) -> int:
 @_wrap
 def _top_up(args: argparse.Namespace) -> int:
     key = args.key or f"cli-{uuid.uuid4()}"
-    r = _services(args).cashier.top_up(
-        _actor(), args.account_no, _amount(args.amount), args.channel, key
+    svc = _services(args)
+    r = svc.cashier.top_up(
+        cli_actor(args, svc), args.account_no, _amount(args.amount), args.channel, key
     )
     print(
         f"receipt {r.receipt_no}: {format_fen(r.amount_fen)} → balance "
@@ -143,20 +140,23 @@ def _top_up(args: argparse.Namespace) -> int:
 
 @_wrap
 def _refund(args: argparse.Namespace) -> int:
-    r = _services(args).cashier.refund(_actor(), args.account_no, _amount(args.amount), args.reason)
+    svc = _services(args)
+    r = svc.cashier.refund(cli_actor(args, svc), args.account_no, _amount(args.amount), args.reason)
     print(f"refund entry {r.entry_id}: balance {format_fen(r.balance_after_fen)}")
     return 0
 
 
 @_wrap
 def _adjust(args: argparse.Namespace) -> int:
-    r = _services(args).cashier.adjust(_actor(), args.account_no, _amount(args.amount), args.reason)
+    svc = _services(args)
+    r = svc.cashier.adjust(cli_actor(args, svc), args.account_no, _amount(args.amount), args.reason)
     print(f"adjustment entry {r.entry_id}: balance {format_fen(r.balance_after_fen)}")
     return 0
 
 
 @_wrap
 def _reverse(args: argparse.Namespace) -> int:
-    r = _services(args).cashier.reverse(_actor(), args.entry_id, args.reason)
+    svc = _services(args)
+    r = svc.cashier.reverse(cli_actor(args, svc), args.entry_id, args.reason)
     print(f"reversal entry {r.entry_id}: balance {format_fen(r.balance_after_fen)}")
     return 0

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.cli import CliError
-from app.cli.common import add_url_option, resolve_url
+from app.cli.common import add_operator_option, add_url_option, cli_actor, resolve_url
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     h.set_defaults(func=_holds)
     v = rsub.add_parser("resolve", help="accept, reset, reject or correct a held reading")
     add_url_option(v)
+    add_operator_option(v)
     v.add_argument("point", help="measurement point code, e.g. E-A-1-01")
     v.add_argument("action", choices=("accept", "reset", "reject", "correct"))
     v.add_argument("--value", help="the corrected reading (with correct)")
@@ -152,7 +153,6 @@ def _resolve(args: argparse.Namespace) -> int:
 
     from app.errors import ShuidianError
     from app.models.meter import MeasurementPoint
-    from app.services.context import Actor
 
     services = _services(args)
     value = None
@@ -169,7 +169,7 @@ def _resolve(args: argparse.Namespace) -> int:
         raise CliError(f"没有计量点 {args.point}")
     try:
         state = services.readings.resolve(
-            Actor.system("cli"), pid, args.action, value=value, note=args.note
+            cli_actor(args, services), pid, args.action, value=value, note=args.note
         )
     except ShuidianError as exc:
         raise CliError(str(exc)) from exc

@@ -75,8 +75,17 @@ def _demo(args: argparse.Namespace) -> int:
             if args.screenshot:
 
                 def shoot() -> None:
-                    w = QApplication.activeWindow() or QApplication.topLevelWidgets()[0]
-                    w.grab().save(args.screenshot)
+                    from PySide6.QtWidgets import QMainWindow
+
+                    windows = [
+                        w
+                        for w in QApplication.topLevelWidgets()
+                        if isinstance(w, QMainWindow) and w.isVisible()
+                    ]
+                    if windows:
+                        windows[0].grab().save(args.screenshot)
+                    else:
+                        logger.error("no main window to take a picture of")
                     QApplication.quit()
 
                 QTimer.singleShot(int((args.quit_after or 3) * 1000), shoot)

@@ -8,6 +8,8 @@
     main.py meter control --via tcp://10.0.0.5:8001 --protocol dlt645-2007 \\
         --address 000000000123 trip
     main.py meter time-sync --via tcp://10.0.0.5:8001
+    main.py meter swap E-A-1-01 --final 1234.56 --new-address 000000000777 --initial 0.30 \\
+        --note "旧表黑屏，人工抄读" [--slip slip.pdf] [--url URL]
 
 Results are JSON on stdout. Every failure is one line on stderr, e.g. ``error: no answer from
 000000000123 on tcp://10.0.0.5:8001 bus 1 after 3 tries``; exit status 1 for a communication
@@ -110,6 +112,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--at", default=None, help="time to send, 'YYYY-MM-DD HH:MM:SS' (default: now)"
     )
     sync.set_defaults(func=_time_sync)
+
+    from app.cli.common import add_url_option
+
+    swap = meter_sub.add_parser(
+        "swap",
+        help="replace the meter of a point (换表) with values read off the meters by a person",
+    )
+    swap.add_argument("point", metavar="POINT", help="measurement point code, e.g. E-A-1-01")
+    swap.add_argument("--final", required=True, metavar="VALUE", help="old meter's final value")
+    swap.add_argument("--new-address", required=True, metavar="ADDR", help="new meter's address")
+    swap.add_argument("--initial", required=True, metavar="VALUE", help="new meter's initial value")
+    swap.add_argument("--note", required=True, metavar="TEXT", help="why the values were typed")
+    swap.add_argument("--slip", default=None, metavar="FILE.pdf", help="write the swap slip PDF")
+    add_url_option(swap)
+    swap.set_defaults(func=_swap)
+
+    reprint = meter_sub.add_parser("swap-slip", help="write the slip of a point's latest swap")
+    reprint.add_argument("point", metavar="POINT", help="measurement point code")
+    reprint.add_argument("--out", required=True, metavar="FILE.pdf")
+    add_url_option(reprint)
+    reprint.set_defaults(func=_swap_slip)
 
 
 # -- running an operation on a bus ------------------------------------------------------------
@@ -283,4 +306,72 @@ def _time_sync(args: argparse.Namespace) -> int:
 
     sent = run_on_bus(args, op)
     print_result({"broadcast_time": sent, "via": args.via})
+    return 0
+
+
+def _swap(args: argparse.Namespace) -> int:
+    """``meter swap``: the whole swap in one transaction; prints the slip's data as JSON."""
+    from pathlib import Path
+
+    from app.cli.common import print_json, resolve_url
+    from app.domain.meter_swap import parse_value
+    from app.errors import ShuidianError
+    from app.reports.output import atomic_write, check_writable
+    from app.services import Services
+    from app.services.context import Actor
+
+    services = Services.for_url(resolve_url(args))
+    slip_path = None
+    try:
+        if args.slip:
+            slip_path = check_writable(Path(args.slip))
+        slip = services.meter_swap.swap_typed(
+            Actor.system("cli"),
+            args.point,
+            final=parse_value(args.final),
+            new_address=args.new_address,
+            initial=parse_value(args.initial),
+            note=args.note,
+        )
+    except ShuidianError as exc:
+        raise CliError(str(exc), code=1) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {args.slip}: {exc.strerror or exc}") from exc
+    if slip_path is not None:
+        atomic_write(slip_path, services.meter_swap.slip_pdf(slip))
+    print_json(
+        {
+            "slip_no": slip.slip_no,
+            "point": slip.point_code,
+            "old_meter": {"id": slip.old_meter_id, "address": slip.old_address},
+            "final": {k: str(v) for k, v in slip.final_values.items()},
+            "new_meter": {"id": slip.new_meter_id, "address": slip.new_address},
+            "initial": {k: str(v) for k, v in slip.initial_values.items()},
+            "billed_fen": slip.billed_fen,
+            "params_command": slip.params_command_id,
+            "slip": None if slip_path is None else str(slip_path),
+        }
+    )
+    return 0
+
+
+def _swap_slip(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.cli.common import resolve_url
+    from app.errors import ShuidianError
+    from app.reports.output import atomic_write, check_writable
+    from app.services import Services
+    from app.services.context import Actor
+
+    services = Services.for_url(resolve_url(args))
+    try:
+        target = check_writable(Path(args.out))
+        slip = services.meter_swap.last_slip(Actor.system("cli"), args.point)
+    except ShuidianError as exc:
+        raise CliError(str(exc), code=1) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    atomic_write(target, services.meter_swap.slip_pdf(slip))
+    print(f"swap slip {slip.slip_no} written to {target}")
     return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import CliError
-from app.cli.common import add_url_option, resolve_url
+from app.cli.common import add_operator_option, add_url_option, cli_actor, resolve_url
 from app.domain.money import format_fen
 from app.errors import NotFoundError, PermissionDeniedError, ShuidianError, ValidationError
 
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     m.add_argument("--month", required=True, help="YYYY-MM on the site's calendar, e.g. 2026-10")
     m.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
     add_url_option(m)
+    add_operator_option(m)
     m.set_defaults(func=_monthly)
 
     r = rsub.add_parser(
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.add_argument("--layout", choices=LAYOUTS, default="thermal80", help="paper size")
     r.add_argument("--out", required=True, type=Path, help="the .pdf file to write")
     add_url_option(r)
+    add_operator_option(r)
     r.set_defaults(func=_receipt)
 
 
@@ -96,7 +98,6 @@ def _wrap(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespa
 
 @_wrap
 def _monthly(args: argparse.Namespace) -> int:
-    from app.services.context import Actor
     from app.services.reports import parse_month
 
     try:
@@ -106,7 +107,8 @@ def _monthly(args: argparse.Namespace) -> int:
             f"月份无效，应为 YYYY-MM，例如 2026-10 (bad month {args.month!r}): {exc.message}"
         ) from exc
     out = _check_out(args.out)
-    done = _services(args).reports.export_monthly(Actor.system("cli"), year, month, out)
+    svc = _services(args)
+    done = svc.reports.export_monthly(cli_actor(args, svc), year, month, out)
     report = done.report
     t = report.totals
     print(
@@ -128,13 +130,13 @@ def _monthly(args: argparse.Namespace) -> int:
 
 @_wrap
 def _receipt(args: argparse.Namespace) -> int:
-    from app.services.context import Actor
 
     if (args.number is None) == (args.entry is None):
         raise CliError("请给出凭条号（如 2026-000123）或 --entry 账目编号，二者选一")
     out = _check_out(args.out)
-    printed = _services(args).receipts.print_receipt(
-        Actor.system("cli"),
+    svc = _services(args)
+    printed = svc.receipts.print_receipt(
+        cli_actor(args, svc),
         args.layout,
         receipt_no=args.number,
         entry_id=args.entry,

@@ -196,7 +196,8 @@ class BusChannel:
             note,
         )
         if trace_logger.isEnabledFor(logging.DEBUG):
-            trace_logger.debug("%s", record.format())
+            # the record rides along for in-process listeners (the technician's frame log)
+            trace_logger.debug("%s", record.format(), extra={"trace": record})
         for hook in list(self.trace_hooks):
             try:
                 hook(record)

@@ -6,8 +6,12 @@ from app.services.accounts import AccountService
 from app.services.alarms import AlarmService
 from app.services.cashier import CashierService
 from app.services.control import ControlService
+from app.services.devices import DeviceService
+from app.services.meter_swap import MeterSwapService
+from app.services.monitoring import MonitoringService
 from app.services.notifications import NotificationService
 from app.services.operators import OperatorService
+from app.services.overview import OverviewService
 from app.services.parameters import ParameterService
 from app.services.readings import ReadingService
 from app.services.receipts import ReceiptService
@@ -34,6 +38,10 @@ class Services:
         self.operators = OperatorService(db)
         self.control = ControlService(db)
         self.parameters = ParameterService(db)
+        self.overview = OverviewService(db)
+        self.monitoring = MonitoringService(db)
+        self.devices = DeviceService(db)
+        self.meter_swap = MeterSwapService(db)
 
     @classmethod
     def for_url(cls, url: str) -> Services:
@@ -46,8 +54,12 @@ __all__ = [
     "CashierService",
     "ControlService",
     "Database",
+    "DeviceService",
+    "MeterSwapService",
+    "MonitoringService",
     "NotificationService",
     "OperatorService",
+    "OverviewService",
     "ParameterService",
     "ReadingService",
     "ReceiptService",

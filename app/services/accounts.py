@@ -14,12 +14,21 @@ from app.domain.permissions import Perm
 from app.errors import AccountNotFoundError, NotFoundError, ValidationError
 from app.models.account import Account
 from app.models.base import utcnow
+from app.models.command import Command
 from app.models.ledger import LedgerEntry, Receipt
+from app.models.meter import MeasurementPoint
 from app.models.operator import Operator
 from app.models.site import Building, Floor, Occupancy, Room, Tenant
 from app.services import audit
 from app.services.context import Actor
-from app.services.dto import AccountSummary, LedgerEntryDTO, LedgerPage
+from app.services.control import SWITCH_KINDS
+from app.services.dto import (
+    AccountDetails,
+    AccountSummary,
+    LedgerEntryDTO,
+    LedgerPage,
+    SupplyPoint,
+)
 from app.services.unit_of_work import Database
 
 MAX_NAME = 128
@@ -48,6 +57,7 @@ def _summary_query() -> Any:
             Account.warn_threshold_fen,
             Account.urgent_threshold_fen,
             Account.opened_at,
+            Tenant.name_initials,
         )
         .join(Room, Room.id == Account.room_id)
         .join(Floor, Floor.id == Room.floor_id)
@@ -185,8 +195,11 @@ class AccountService:
         offset: int = 0,
         limit: int = 50,
         kinds: tuple[str, ...] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> LedgerPage:
-        """Entries of one account, newest first."""
+        """Entries of one account, newest first; ``kinds`` and the half-open time range
+        [``since``, ``until``) narrow them (the rooms page's ledger filters)."""
         actor.require(Perm.ACCOUNT_VIEW)
         self.summary(actor, account_no)  # existence and scope
         op = aliased(Operator)
@@ -208,6 +221,12 @@ class AccountService:
             if kinds:
                 base = base.where(LedgerEntry.kind.in_(kinds))
                 count_stmt = count_stmt.where(LedgerEntry.kind.in_(kinds))
+            if since is not None:
+                base = base.where(LedgerEntry.created_at >= since)
+                count_stmt = count_stmt.where(LedgerEntry.created_at >= since)
+            if until is not None:
+                base = base.where(LedgerEntry.created_at < until)
+                count_stmt = count_stmt.where(LedgerEntry.created_at < until)
             total = s.execute(count_stmt).scalar_one()
             rows = s.execute(
                 base.order_by(LedgerEntry.id.desc()).offset(max(0, offset)).limit(limit)
@@ -233,3 +252,76 @@ class AccountService:
                 for e, login, year, number in rows
             )
         return LedgerPage(account_no, entries, int(total), offset)
+
+    def details(self, actor: Actor, account_no: str) -> AccountDetails:
+        """The account with its room's type, area and occupants and the tenancy's dates."""
+        summary = self.summary(actor, account_no)  # permission, existence and scope
+        with self.db.uow() as uow:
+            row = uow.session.execute(
+                select(
+                    Room.room_type,
+                    Room.area_m2,
+                    Room.occupants,
+                    Occupancy.move_in,
+                    Occupancy.move_out,
+                )
+                .join(Account, Account.room_id == Room.id)
+                .join(Occupancy, Occupancy.id == Account.occupancy_id)
+                .where(Account.account_no == account_no)
+            ).one()
+        room_type, area_m2, occupants, move_in, move_out = row
+        return AccountDetails(summary, room_type, area_m2, int(occupants), move_in, move_out)
+
+    def supply_status(self, actor: Actor, account_no: str) -> tuple[SupplyPoint, ...]:
+        """The active metering points of the account's room with their switch state and latest
+        switch command: what the cashier tells a tenant whose power was cut (PAY-1, CTL-4)."""
+        self.summary(actor, account_no)  # permission, existence and scope
+        with self.db.uow() as uow:
+            s = uow.session
+            points = s.execute(
+                select(
+                    MeasurementPoint.id,
+                    MeasurementPoint.code,
+                    MeasurementPoint.name,
+                    MeasurementPoint.utility,
+                    MeasurementPoint.relay_state,
+                    MeasurementPoint.trip_cause,
+                    MeasurementPoint.keep_power,
+                )
+                .join(Account, Account.room_id == MeasurementPoint.room_id)
+                .where(Account.account_no == account_no, MeasurementPoint.status == "active")
+                .order_by(MeasurementPoint.utility, MeasurementPoint.code)
+            ).all()
+            ids = [p[0] for p in points]
+            latest: dict[int, tuple[int, str, str]] = {}
+            if ids:
+                newest = (
+                    select(Command.point_id, func.max(Command.id).label("id"))
+                    .where(Command.point_id.in_(ids), Command.kind.in_(SWITCH_KINDS))
+                    .group_by(Command.point_id)
+                    .subquery()
+                )
+                for point_id, cmd_id, kind, state in s.execute(
+                    select(newest.c.point_id, Command.id, Command.kind, Command.state).join(
+                        Command, Command.id == newest.c.id
+                    )
+                ):
+                    latest[int(point_id)] = (int(cmd_id), kind, state)
+        result = []
+        for pid, code, name, utility, relay, cause, keep in points:
+            cmd = latest.get(pid)
+            result.append(
+                SupplyPoint(
+                    point_id=pid,
+                    code=code,
+                    name=name,
+                    utility=utility,
+                    relay_state=relay,
+                    trip_cause=cause,
+                    keep_power=bool(keep),
+                    command_id=cmd[0] if cmd else None,
+                    command_kind=cmd[1] if cmd else None,
+                    command_state=cmd[2] if cmd else None,
+                )
+            )
+        return tuple(result)

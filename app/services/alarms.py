@@ -11,14 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from app.domain.permissions import Perm
 from app.errors import NotFoundError, ValidationError
+from app.models.account import Account
 from app.models.base import utcnow
 from app.models.command import Alarm
+from app.models.gateway import Bus, Gateway
+from app.models.meter import MeasurementPoint, Meter
+from app.models.operator import Operator
+from app.models.site import Room
 from app.services import audit
 from app.services.context import Actor
 from app.services.unit_of_work import Database
@@ -68,6 +74,14 @@ class AlarmView:
     account_id: int | None
     raised_at: datetime
     details: Mapping[str, object]
+    # where the alarm is, for the alarms page (room through the point, else the account)
+    room_code: str | None = None
+    point_code: str | None = None
+    meter_address: str | None = None
+    gateway_code: str | None = None
+    acked_by: str | None = None
+    acked_at: datetime | None = None
+    cleared_at: datetime | None = None
 
 
 def raise_alarm(
@@ -117,7 +131,43 @@ def clear_alarms(session: Session, dedup_key: str, now: datetime | None = None) 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _view(a: Alarm) -> AlarmView:
+def _in_buildings(building_ids: list[int]) -> ColumnElement[bool]:
+    """The alarm concerns one of ``building_ids``: through its point, its account, a point of
+    its meter, or a point on its gateway."""
+    point_room = select(MeasurementPoint.id).join(Room, Room.id == MeasurementPoint.room_id)
+    in_scope = Room.building_id.in_(building_ids)
+    return or_(
+        exists(point_room.where(MeasurementPoint.id == Alarm.point_id, in_scope)),
+        exists(
+            select(Account.id)
+            .join(Room, Room.id == Account.room_id)
+            .where(Account.id == Alarm.account_id, in_scope)
+        ),
+        exists(point_room.where(MeasurementPoint.meter_id == Alarm.meter_id, in_scope)),
+        exists(
+            point_room.join(Meter, Meter.id == MeasurementPoint.meter_id)
+            .join(Bus, Bus.id == Meter.bus_id)
+            .where(Bus.gateway_id == Alarm.gateway_id, in_scope)
+        ),
+    )
+
+
+def alarm_scope(actor: Actor | None) -> ColumnElement[bool] | None:
+    """What a building-scoped operator may see (SEC-2): alarms of their buildings, and the
+    site-wide ones that name no point, account, meter or gateway; ``None`` = no restriction."""
+    if actor is None or actor.building_ids is None:
+        return None
+    unplaced = and_(
+        Alarm.point_id.is_(None),
+        Alarm.account_id.is_(None),
+        Alarm.meter_id.is_(None),
+        Alarm.gateway_id.is_(None),
+    )
+    return or_(unplaced, _in_buildings(sorted(actor.building_ids)))
+
+
+def _view(a: Alarm, extra: Any = None) -> AlarmView:
+    e = extra or (None,) * 7
     return AlarmView(
         a.id,
         a.kind,
@@ -130,27 +180,91 @@ def _view(a: Alarm) -> AlarmView:
         a.account_id,
         a.raised_at,
         dict(a.details or {}),
+        room_code=e[0],
+        point_code=e[1],
+        meter_address=e[2],
+        gateway_code=e[3],
+        acked_by=e[4],
+        acked_at=a.acked_at,
+        cleared_at=a.cleared_at,
     )
+
+
+def _may_see(session: Session, actor: Actor, alarm_id: int) -> bool:
+    scope = alarm_scope(actor)
+    if scope is None:
+        return True
+    return session.execute(select(Alarm.id).where(Alarm.id == alarm_id, scope)).first() is not None
 
 
 class AlarmService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def list(self, *, open_only: bool = True, kind: str | None = None) -> list[AlarmView]:
+    def list(
+        self,
+        *,
+        open_only: bool = True,
+        kind: str | None = None,
+        actor: Actor | None = None,
+        building_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[AlarmView]:
+        """Newest first. With ``actor`` the operator's building scope applies (and the
+        permission to view is checked); ``building_id`` keeps the alarms of one building."""
+        if actor is not None:
+            actor.require(Perm.ACCOUNT_VIEW)
+        point_room = aliased(Room)
+        account_room = aliased(Room)
+        meter = aliased(Meter)
         with self.db.uow() as uow:
-            q = select(Alarm).order_by(Alarm.id.desc())
+            q = (
+                select(
+                    Alarm,
+                    func.coalesce(point_room.code, account_room.code),
+                    MeasurementPoint.code,
+                    meter.address,
+                    Gateway.code,
+                    Operator.name,
+                )
+                .outerjoin(MeasurementPoint, MeasurementPoint.id == Alarm.point_id)
+                .outerjoin(point_room, point_room.id == MeasurementPoint.room_id)
+                .outerjoin(Account, Account.id == Alarm.account_id)
+                .outerjoin(account_room, account_room.id == Account.room_id)
+                .outerjoin(
+                    meter, meter.id == func.coalesce(Alarm.meter_id, MeasurementPoint.meter_id)
+                )
+                .outerjoin(Gateway, Gateway.id == Alarm.gateway_id)
+                .outerjoin(Operator, Operator.id == Alarm.acked_by_id)
+                .order_by(Alarm.id.desc())
+            )
             if open_only:
                 q = q.where(Alarm.state.in_(OPEN_STATES))
             if kind:
                 q = q.where(Alarm.kind == kind)
-            return [_view(a) for a in uow.session.scalars(q)]
+            scope = alarm_scope(actor)
+            if scope is not None:
+                q = q.where(scope)
+            if building_id is not None:
+                q = q.where(_in_buildings([building_id]))
+            if limit is not None:
+                q = q.limit(limit)
+            return [_view(row[0], row[1:]) for row in uow.session.execute(q)]
+
+    def count_open(self, actor: Actor | None = None) -> int:
+        """Open (active or acknowledged) alarms the operator may see."""
+        with self.db.uow() as uow:
+            q = select(func.count()).select_from(Alarm).where(Alarm.state.in_(OPEN_STATES))
+            scope = alarm_scope(actor)
+            if scope is not None:
+                q = q.where(scope)
+            return int(uow.session.execute(q).scalar_one())
 
     def acknowledge(self, actor: Actor, alarm_id: int) -> None:
         actor.require(Perm.DEVICE_MANAGE)
         with self.db.uow() as uow:
             alarm = uow.session.get(Alarm, alarm_id)
-            if alarm is None:
+            if alarm is None or not _may_see(uow.session, actor, alarm_id):
                 raise NotFoundError("alarm", alarm_id)
             if alarm.state != "active":
                 raise ValidationError(
@@ -174,7 +288,7 @@ class AlarmService:
         actor.require(Perm.DEVICE_MANAGE)
         with self.db.uow() as uow:
             alarm = uow.session.get(Alarm, alarm_id)
-            if alarm is None:
+            if alarm is None or not _may_see(uow.session, actor, alarm_id):
                 raise NotFoundError("alarm", alarm_id)
             before = alarm.state
             if before == "cleared":

@@ -34,6 +34,7 @@ from app.models.meter import MeasurementPoint, Meter
 from app.models.settlement import Notification
 from app.services.alarms import AlarmKind, clear_alarms, raise_alarm
 from app.services.control import (
+    READ_KIND,
     SWITCH_KINDS,
     CommandJob,
     CommandRunner,
@@ -53,6 +54,7 @@ from app.services.unit_of_work import Database
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+LIVE_ITEMS = ("voltage", "current", "power")
 TOU_KEYS = {
     "t1_energy_kwh": "t1",
     "t2_energy_kwh": "t2",
@@ -99,14 +101,21 @@ class CycleReport:
     errors: list[str] = field(default_factory=list)
 
 
-def gateway_configs(db: Database) -> list[GatewayConfig]:
-    """The comms engine's view of the site's active gateways and buses."""
+def gateway_configs(db: Database, gateway_id: int | None = None) -> list[GatewayConfig]:
+    """The comms engine's view of the site's active gateways and buses (or of one gateway,
+    whatever its status: a technician tests a gateway before putting it in service)."""
     with db.uow() as uow:
         s = uow.session
         settings = read_settings(s)
         dtu_port = int(settings.get("collector.dtu_listen_port", 21000))
         out: list[GatewayConfig] = []
-        for gw in s.scalars(select(Gateway).where(Gateway.status == "active").order_by(Gateway.id)):
+        q = select(Gateway).order_by(Gateway.id)
+        q = (
+            q.where(Gateway.status == "active")
+            if gateway_id is None
+            else q.where(Gateway.id == gateway_id)
+        )
+        for gw in s.scalars(q):
             lines: list[LineConfig] = []
             for bus in gw.buses:
                 bus_settings = BusSettings(
@@ -127,9 +136,11 @@ def gateway_configs(db: Database) -> list[GatewayConfig]:
         return out
 
 
-def meter_targets(db: Database) -> list[MeterTarget]:
+def meter_targets(db: Database, point_ids: Sequence[int] | None = None) -> list[MeterTarget]:
+    """What one read cycle reads: the first circuit of every active meter (all of them, or the
+    given points' whatever their circuit)."""
     with db.uow() as uow:
-        rows = uow.session.execute(
+        q = (
             select(
                 MeasurementPoint.id,
                 Meter.id,
@@ -151,10 +162,14 @@ def meter_targets(db: Database) -> list[MeterTarget]:
                 MeasurementPoint.status == "active",
                 Meter.status == "active",
                 Gateway.status == "active",
-                MeasurementPoint.circuit == 1,
             )
             .order_by(Gateway.code, Bus.number, Meter.address)
-        ).all()
+        )
+        if point_ids is None:
+            q = q.where(MeasurementPoint.circuit == 1)
+        else:
+            q = q.where(MeasurementPoint.id.in_(list(point_ids)))
+        rows = uow.session.execute(q).all()
     return [
         MeterTarget(
             point_id=r[0],
@@ -305,6 +320,8 @@ class Collector:
     # -- commands ----------------------------------------------------------------------------
 
     def _execute(self, job: CommandJob) -> ExecResult:
+        if job.kind == READ_KIND:
+            return self._read_now(job)
         target = MeterTarget(
             job.point_id,
             0,
@@ -357,6 +374,50 @@ class Collector:
             label=job.kind,
         )
         return future.result(self.read_timeout_s)
+
+    def _read_now(self, job: CommandJob) -> ExecResult:
+        """A read-now command (MON-2): read the point's meter at command priority (and the live
+        values a DL/T 645 meter offers: voltage, current, power — DEV-5), then store and settle
+        the reading in one transaction like a routine read."""
+        targets = meter_targets(self.db, point_ids=[job.point_id])
+        if not targets:
+            raise NotExecuted("计量点已停用，无法抄读")
+        target = targets[0]
+        ref = target.ref()
+
+        async def run(channel: BusChannel) -> tuple[dict[str, object], bool, dict[str, str]]:
+            values, fault = await read_target(channel, target)
+            live: dict[str, str] = {}
+            if target.protocol.startswith("dlt645"):
+                for item in LIVE_ITEMS:
+                    try:
+                        found = await meter_ops.read(channel, ref, item)
+                    except Exception as exc:  # not every meter offers every item
+                        logger.debug("live %s of %s: %s", item, target.address, exc)
+                        continue
+                    live.update(
+                        {k: str(v) for k, v in found.items() if isinstance(v, Decimal | int)}
+                    )
+            return values, fault, live
+
+        values, fault, live = self.engine.call(
+            target.gateway_code,
+            target.bus_number,
+            run,
+            priority=Priority.COMMAND,
+            address=target.address,
+            label="read-now",
+        ).result(self.read_timeout_s)
+        at = self.clock().replace(microsecond=0)
+        read = RawRead(target.point_id, target.meter_id, at, values, fault)
+        with self.db.uow() as uow:
+            ingest_and_settle(uow.session, [read], now=self.clock())
+            self._check_tripped(uow.session, [read], {target.point_id: target})
+            uow.commit()
+        total = values.get("total")
+        return ExecResult(
+            "confirmed", "read", total if isinstance(total, Decimal) else None, live=live
+        )
 
     def run_commands(self, now: datetime | None = None) -> RunReport:
         return self.runner.run_due(now or self.clock())
@@ -425,7 +486,7 @@ class Collector:
             for o in outcomes:
                 if o.status == "held":
                     report.held += 1
-                elif o.status == "duplicate":
+                elif o.status in ("duplicate", "stale"):
                     report.duplicates += 1
                 else:
                     report.stored += 1

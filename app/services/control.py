@@ -44,13 +44,14 @@ from app.domain.cut_policy import (
 )
 from app.domain.enums import AccountState, Category, EntryKind
 from app.domain.permissions import Perm
-from app.errors import NotFoundError, ValidationError
+from app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from app.models.account import Account
 from app.models.command import Command
 from app.models.gateway import Bus, Gateway
 from app.models.ledger import LedgerEntry
 from app.models.meter import MeasurementPoint, Meter
 from app.models.settlement import Notification
+from app.models.site import Room
 from app.services import audit
 from app.services.alarms import AlarmKind, clear_alarms, raise_alarm
 from app.services.context import Actor
@@ -531,6 +532,7 @@ class ExecResult:
     outcome: str  # confirmed | already (found in the target state, nothing sent)
     state: str  # the switch state read back
     register: Decimal | None = None  # main register right after the switch (for CTL-4 checks)
+    live: dict[str, str] | None = None  # live values of a read-now (DEV-5), kept on the command
 
 
 # how the runner reaches meters: (job) -> ExecResult, or raises NotExecuted / a comms error
@@ -792,11 +794,15 @@ class CommandRunner:
         target = TARGET_STATE.get(job.kind)
         with self.db.uow() as uow:
             s = uow.session
-            done = s.execute(
-                update(Command)
-                .where(self._mine(job))
-                .values(state="confirmed", finished_at=now, lease_until=None, result="已确认")
-            )
+            confirmed: dict[str, object] = {
+                "state": "confirmed",
+                "finished_at": now,
+                "lease_until": None,
+                "result": "已确认",
+            }
+            if result.live is not None:
+                confirmed["payload"] = {**job.payload, "live": result.live}
+            done = s.execute(update(Command).where(self._mine(job)).values(**confirmed))
             if not getattr(done, "rowcount", 0):
                 logger.warning("command %s was taken over; its outcome is not recorded", job.id)
                 return False
@@ -848,7 +854,9 @@ class CommandRunner:
             if not getattr(done, "rowcount", 0):
                 logger.warning("command %s was taken over; its failure is not recorded", job.id)
                 return False
-            if job.kind == "set_params":
+            if job.kind == "read":
+                pass  # a read-now that failed: its row says so; 通讯中断 covers a silent meter
+            elif job.kind == "set_params":
                 raise_alarm(
                     s,
                     AlarmKind.COMMAND_FAILED,
@@ -920,6 +928,7 @@ _KIND_NAMES = {
     "valve-close": "关阀",
     "valve-open": "开阀",
     "set_params": "参数下发",
+    "read": "抄读",
 }
 _STATE_NAMES = {"open": "断开", "closed": "闭合", "abnormal": "异常"}
 _VALVE_STATE_NAMES = {"open": "开启", "closed": "关闭", "abnormal": "异常"}
@@ -945,6 +954,22 @@ def meter_state_expected(kind: str) -> str:
 
 # --- manual control (CTL-5) ------------------------------------------------------------------
 
+READ_KIND = "read"  # read now (MON-2): the collector reads the point and stores the reading
+READ_PRIORITY = 5  # after control commands, before parameter downloads
+
+
+def _require_scope(session: Session, actor: Actor, point: MeasurementPoint) -> None:
+    """An operator acts only on the buildings given to them (SEC-2)."""
+    if actor.building_ids is None:
+        return
+    building = (
+        None
+        if point.room_id is None
+        else session.scalar(select(Room.building_id).where(Room.id == point.room_id))
+    )
+    if building is None or not actor.may_see_building(building):
+        raise PermissionDeniedError(actor.login, "building scope")
+
 
 class ControlService:
     def __init__(self, db: Database) -> None:
@@ -960,9 +985,10 @@ class ControlService:
         keep_power: bool | None = None,
     ) -> list[int]:
         """Queue a trip/close on points by a person, with a reason (CTL-5). A manual trip is
-        never closed by the arrears policy; ``keep_power`` sets or clears 保电."""
+        never closed by the arrears policy; ``keep_power`` sets or clears 保电. ``read``
+        queues a read-now command (MON-2) that the collector runs before routine reads."""
         actor.require(Perm.DEVICE_CONTROL)
-        if action not in ("trip", "close"):
+        if action not in ("trip", "close", "read"):
             raise ValidationError("action", f"未知操作 {action!r}")
         if not reason.strip():
             raise ValidationError("reason", "请填写操作原因")
@@ -974,7 +1000,13 @@ class ControlService:
                 point = s.get(MeasurementPoint, pid)
                 if point is None:
                     raise NotFoundError("measurement point", pid)
-                kind = cut_kind(point.utility) if action == "trip" else restore_kind(point.utility)
+                _require_scope(s, actor, point)
+                if action == "read":
+                    kind = READ_KIND
+                elif action == "trip":
+                    kind = cut_kind(point.utility)
+                else:
+                    kind = restore_kind(point.utility)
                 cid = enqueue_command(
                     s,
                     kind=kind,
@@ -982,6 +1014,7 @@ class ControlService:
                     rule=TripCause.MANUAL,
                     reason=reason,
                     requested_by=actor.operator_id,
+                    priority=READ_PRIORITY if action == "read" else 0,
                     now=now,
                 )
                 if keep_power is not None:
@@ -999,6 +1032,39 @@ class ControlService:
                     ids.append(cid)
             uow.commit()
         return ids
+
+    def set_keep_power(
+        self, actor: Actor, point_ids: Sequence[int], keep_power: bool, reason: str
+    ) -> int:
+        """Set or clear 保电 on points without switching them (CTL-5); returns how many
+        points changed."""
+        actor.require(Perm.DEVICE_CONTROL)
+        if not reason.strip():
+            raise ValidationError("reason", "请填写操作原因")
+        changed = 0
+        with self.db.uow() as uow:
+            s = uow.session
+            for pid in point_ids:
+                point = s.get(MeasurementPoint, pid)
+                if point is None:
+                    raise NotFoundError("measurement point", pid)
+                _require_scope(s, actor, point)
+                if bool(point.keep_power) == keep_power:
+                    continue
+                before = {"keep_power": bool(point.keep_power)}
+                point.keep_power = keep_power
+                audit.record(
+                    s,
+                    actor,
+                    "control.keep_power",
+                    "point",
+                    pid,
+                    before,
+                    {"keep_power": keep_power, "reason": reason},
+                )
+                changed += 1
+            uow.commit()
+        return changed
 
     def command_states(self, ids: Sequence[int]) -> dict[int, str]:
         with self.db.uow() as uow:

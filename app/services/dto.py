@@ -24,10 +24,40 @@ class AccountSummary:
     warn_threshold_fen: int
     urgent_threshold_fen: int
     opened_at: datetime
+    tenant_initials: str = ""  # pinyin initials of the tenant's name (search as you type)
 
     @property
     def balance_fen(self) -> int:
         return self.cash_fen + self.subsidy_fen
+
+
+@dataclass(frozen=True)
+class AccountDetails:
+    """An account with its room and tenant particulars (the rooms page's details panel)."""
+
+    summary: AccountSummary
+    room_type: str
+    area_m2: Decimal
+    occupants: int
+    move_in: datetime
+    move_out: datetime | None
+
+
+@dataclass(frozen=True)
+class SupplyPoint:
+    """The supply state of one metering point of an account's room: is the power (or water) on,
+    and the latest switch command for it (CTL-4)."""
+
+    point_id: int
+    code: str
+    name: str
+    utility: str  # electricity | water
+    relay_state: str | None  # closed = supplying, open = cut, unknown / None
+    trip_cause: str | None
+    keep_power: bool
+    command_id: int | None
+    command_kind: str | None  # trip | close | valve-close | valve-open
+    command_state: str | None  # pending | sent | confirmed | failed | cancelled
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from app.services.notify_channels import (
     build_channels,
     channel_configured,
 )
-from app.services.secrets import SecretStore
+from app.services.secrets import SecretError, SecretStore
 from app.services.settings import read_settings
 from app.services.unit_of_work import Database
 
@@ -869,3 +869,35 @@ class NotificationService:
                 {"state": "pending"},
             )
             uow.commit()
+
+    def send_test(
+        self,
+        actor: Actor,
+        channel: str,
+        to: str = "",
+        *,
+        secrets: SecretStore | None = None,
+    ) -> str:
+        """Send one test message through ``channel`` now (the settings page's "send test
+        message", like ``notify test``); returns the channel's delivery detail. Raises
+        ``NotifyTestError`` when the channel is not configured or the delivery fails."""
+        from app.errors import NotifyTestError
+        from app.services.notify_channels import build_channel
+
+        actor.require(Perm.SETTINGS)
+        with self.db.uow() as uow:
+            settings = read_settings(uow.session)
+        if not channel_configured(settings, channel):
+            raise NotifyTestError(channel, "not_configured")
+        if channel in ("sms", "email") and not to.strip():
+            raise NotifyTestError(channel, "no_recipient")
+        site = str(settings.get("site.name") or "")
+        now = format_local_time(datetime.now(UTC), settings)
+        text = f"【{site}】这是一条测试消息，通知渠道工作正常（{now}）。"
+        sender = build_channel(channel, settings, secrets or SecretStore())
+        try:
+            return sender.send(OutgoingMessage(channel, to.strip(), f"【{site}】测试消息", text))
+        except DeliveryError as exc:
+            raise NotifyTestError(channel, "failed", exc.message) from None
+        except SecretError as exc:
+            raise NotifyTestError(channel, "secret", str(exc)) from None

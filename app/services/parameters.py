@@ -20,6 +20,7 @@ from app.errors import NotFoundError, ValidationError
 from app.models.command import Command
 from app.models.meter import MeasurementPoint, Meter
 from app.models.settlement import ParameterTemplate
+from app.models.site import Room
 from app.services import audit
 from app.services.context import Actor
 from app.services.control import enqueue_command
@@ -39,6 +40,40 @@ class DownloadStatus:
     address: str
     state: str  # pending | sent | confirmed | failed | cancelled
     result: str | None
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    code: str
+    version: int
+    name: str
+    params: dict[str, dict[str, str]]
+    notes: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MeterDownload:
+    """The newest parameter download of one point's meter (CTL-6: which template version it
+    holds, or what is still on its way)."""
+
+    point_id: int
+    point_code: str
+    room_code: str
+    address: str
+    template: str
+    version: int | None
+    state: str  # pending | sent | confirmed | failed | cancelled
+    result: str | None
+    finished_at: datetime | None
+
+
+def _str_params(params: Mapping[str, object]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name, values in params.items():
+        if isinstance(values, Mapping):
+            out[name] = {str(f): str(v) for f, v in values.items()}
+    return out
 
 
 class ParameterService:
@@ -151,6 +186,92 @@ class ParameterService:
             )
             uow.commit()
             return ApplyResult(queued, skipped)
+
+    def parameter_fields(self) -> dict[str, tuple[str, ...]]:
+        """The downloadable parameters and their value fields (DL/T 645-2007 profile), in the
+        profile's order: what a template editor offers."""
+        profile = resolve_profile("dlt645-2007-single-phase")
+        out: dict[str, tuple[str, ...]] = {}
+        for name, spec in profile.parameters.items():
+            item = spec.item
+            if item is not None:
+                out[name] = tuple(f.name for f in item.fields)
+        return out
+
+    def templates(self, actor: Actor) -> list[TemplateVersion]:
+        """Every version of every template, newest version first within a code."""
+        actor.require(Perm.DEVICE_MANAGE)
+        with self.db.uow() as uow:
+            rows = list(
+                uow.session.scalars(
+                    select(ParameterTemplate).order_by(
+                        ParameterTemplate.code, ParameterTemplate.version.desc()
+                    )
+                )
+            )
+            return [
+                TemplateVersion(
+                    t.code,
+                    t.version,
+                    t.name,
+                    _str_params(t.params),
+                    t.notes,
+                    t.created_at,
+                )
+                for t in rows
+            ]
+
+    def downloads(self, actor: Actor) -> list[MeterDownload]:
+        """The newest ``set_params`` command of every point that had one (two queries)."""
+        actor.require(Perm.DEVICE_MANAGE)
+        with self.db.uow() as uow:
+            s = uow.session
+            newest = (
+                select(func.max(Command.id).label("id"))
+                .where(Command.kind == "set_params")
+                .group_by(Command.point_id)
+                .subquery()
+            )
+            rows = s.execute(
+                select(
+                    Command.point_id,
+                    MeasurementPoint.code,
+                    Room.code,
+                    Meter.address,
+                    Command.payload,
+                    Command.state,
+                    Command.result,
+                    Command.finished_at,
+                    Room.building_id,
+                )
+                .join(newest, newest.c.id == Command.id)
+                .join(MeasurementPoint, MeasurementPoint.id == Command.point_id)
+                .join(Meter, Meter.id == Command.meter_id)
+                .outerjoin(Room, Room.id == MeasurementPoint.room_id)
+                .order_by(MeasurementPoint.code)
+            ).all()
+        out: list[MeterDownload] = []
+        for pid, point_code, room_code, address, payload, state, result, finished, bid in rows:
+            if actor.building_ids is not None and (bid is None or not actor.may_see_building(bid)):
+                continue
+            payload = payload or {}
+            version = payload.get("version")
+            out.append(
+                MeterDownload(
+                    int(pid or 0),
+                    point_code,
+                    room_code or "",
+                    address,
+                    str(payload.get("template") or ""),
+                    int(version)
+                    if isinstance(version, int | str) and str(version).isdigit()
+                    else None,
+                    state,
+                    result,
+                    finished,
+                )
+            )
+        return out
 
     def status(self, code: str) -> list[DownloadStatus]:
         """The latest download command of template ``code`` per point."""

@@ -185,6 +185,8 @@ def _sqlite_value(value: Any) -> Any:
     the driver's own adapter drops a zero fraction, and the text would then compare differently
     with values written through SQLAlchemy (a row at exactly midnight would sort before it)."""
     if isinstance(value, datetime):
+        if value.tzinfo is None:  # the usual case (db_time): isoformat is ~10× cheaper
+            return value.isoformat(sep=" ", timespec="microseconds")
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")
     return value
 

@@ -105,7 +105,7 @@ class RawRead:
 @dataclass(frozen=True)
 class IngestOutcome:
     point_id: int
-    status: str  # ok | first | duplicate | held
+    status: str  # ok | first | duplicate | held | stale (the point's meter was replaced)
     accepted: PointReading | None  # what settlement may bill (ok / first)
     detail: str = ""
     anomalies: Mapping[str, str] = field(default_factory=dict)
@@ -205,6 +205,11 @@ def ingest(
         info = infos.get(read.point_id)
         if info is None:
             raise NotFoundError("measurement point", read.point_id)
+        if read.meter_id != info.meter_id:
+            # a read of a meter the point no longer has (a collector cycle that was under way
+            # during a meter swap): nothing to bill, nothing to hold
+            outcomes.append(IngestOutcome(read.point_id, "stale", None, "meter replaced"))
+            continue
         t = _aware(read.meter_time).replace(microsecond=0)
         read = RawRead(read.point_id, read.meter_id, t, read.values, read.sensor_fault, read.source)
         parsed = {reg: parse_reading_value(raw) for reg, raw in read.values.items()}

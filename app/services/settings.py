@@ -4,13 +4,15 @@ setting may name a keyring entry, never hold its value."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.permissions import Perm
+from app.errors import SettingValueError, ValidationError
 from app.models.base import utcnow
 from app.models.operator import Setting
 from app.services import audit
@@ -47,6 +49,8 @@ DEFAULTS: dict[str, object] = {
     "collector.max_clock_drift_s": 300,
     "collector.time_sync_at": "03:10",
     "collector.reading_retention_days": 400,
+    # minutes without keyboard or mouse input before the desk locks itself (0 = never)
+    "ui.idle_lock_minutes": 10,
     # Notifications (NOTE-1, docs/NOTIFICATIONS.md). Channels: "webhook" | "sms" | "email".
     # Every *_secret key names a keyring entry (service "shuidian"), never the secret itself.
     "notify.tenant_channels": [],
@@ -106,6 +110,179 @@ def write_setting(session: Session, actor: Actor, key: str, value: object) -> No
     )
 
 
+# -- validation ----------------------------------------------------------------------------------
+
+MAX_FEN = 100_000_000_00  # ¥100,000,000.00: far above any threshold a site would set
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^\+?\d{5,15}$")
+_SECRET_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+CHANNELS = ("webhook", "sms", "email")
+
+
+def _int(key: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise SettingValueError(key, "not_integer")
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise SettingValueError(key, "not_integer") from None
+    if not isinstance(value, int):
+        raise SettingValueError(key, "not_integer")
+    if not low <= value <= high:
+        raise SettingValueError(key, "out_of_range", f"{low}..{high}")
+    return value
+
+
+def _text(key: str, value: object, max_len: int, *, required: bool) -> str:
+    if not isinstance(value, str):
+        raise SettingValueError(key, "empty")
+    value = value.strip()
+    if required and not value:
+        raise SettingValueError(key, "empty")
+    if len(value) > max_len:
+        raise SettingValueError(key, "too_long", str(max_len))
+    return value
+
+
+def _bool(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise SettingValueError(key, "bad_choice")
+    return value
+
+
+def _choice(key: str, value: object, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise SettingValueError(key, "bad_choice", "|".join(choices))
+    return str(value)
+
+
+def _url(key: str, value: object) -> str:
+    text = _text(key, value, 500, required=False)
+    if text and not _URL_RE.match(text):
+        raise SettingValueError(key, "bad_url")
+    return text
+
+
+def _secret_name(key: str, value: object) -> str:
+    text = _text(key, value, 64, required=False)
+    if text and not _SECRET_NAME_RE.match(text):
+        raise SettingValueError(key, "bad_secret_name")
+    return text
+
+
+def _str_list(key: str, value: object, pattern: re.Pattern[str], reason: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise SettingValueError(key, "bad_list")
+    out = [v.strip() for v in value if v.strip()]
+    for v in out:
+        if not pattern.match(v):
+            raise SettingValueError(key, reason, v)
+    return out
+
+
+def _channels(key: str, value: object) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(v in CHANNELS for v in value):
+        raise SettingValueError(key, "bad_choice", "|".join(CHANNELS))
+    return [c for c in CHANNELS if c in value]
+
+
+def _optional_days(key: str, value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    return _int(key, value, 1, 365)
+
+
+def _time(key: str, value: object) -> str:
+    if not isinstance(value, str) or not _TIME_RE.match(value.strip()):
+        raise SettingValueError(key, "bad_time")
+    return value.strip()
+
+
+def _property_fee(key: str, value: object) -> object:
+    from app.services.property_fee import parse_property_fee_config
+
+    try:
+        parse_property_fee_config(value)
+    except ValidationError as exc:
+        raise SettingValueError(key, "bad_property_fee", exc.message) from None
+    return value
+
+
+def _port(key: str, value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    return _int(key, value, 1, 65535)
+
+
+def _email_or_empty(key: str, value: object) -> str:
+    text = _text(key, value, 200, required=False)
+    if text and not _EMAIL_RE.match(text):
+        raise SettingValueError(key, "bad_email", text)
+    return text
+
+
+Validator = Callable[[str, object], object]
+
+VALIDATORS: dict[str, Validator] = {
+    "site.name": lambda k, v: _text(k, v, 64, required=True),
+    "receipt.header": lambda k, v: _text(k, v, 64, required=True),
+    "alerts.warn_fen": lambda k, v: _int(k, v, 0, MAX_FEN),
+    "alerts.urgent_fen": lambda k, v: _int(k, v, 0, MAX_FEN),
+    "alerts.warn_days": _optional_days,
+    "alerts.urgent_days": _optional_days,
+    "billing.cut_threshold_fen": lambda k, v: _int(k, v, -MAX_FEN, MAX_FEN),
+    "billing.restore_threshold_fen": lambda k, v: _int(k, v, -MAX_FEN, MAX_FEN),
+    "billing.property_fee_linkage": _bool,
+    "billing.property_fee": _property_fee,
+    "control.cut_water": _bool,
+    "collector.read_interval_s": lambda k, v: _int(k, v, 60, 86_400),
+    "collector.time_sync_at": _time,
+    "collector.max_clock_drift_s": lambda k, v: _int(k, v, 5, 86_400),
+    "ui.idle_lock_minutes": lambda k, v: _int(k, v, 0, 240),
+    "notify.tenant_channels": _channels,
+    "notify.staff_channels": _channels,
+    "notify.staff_phones": lambda k, v: _str_list(k, v, _PHONE_RE, "bad_phone"),
+    "notify.staff_emails": lambda k, v: _str_list(k, v, _EMAIL_RE, "bad_email"),
+    "notify.webhook.url": _url,
+    "notify.webhook.key_secret": _secret_name,
+    "notify.webhook.mention_tenant": _bool,
+    "notify.sms.url": _url,
+    "notify.sms.sign": lambda k, v: _text(k, v, 32, required=False),
+    "notify.sms.api_key_secret": _secret_name,
+    "notify.sms.api_secret_secret": _secret_name,
+    "notify.email.host": lambda k, v: _text(k, v, 200, required=False),
+    "notify.email.port": _port,
+    "notify.email.security": lambda k, v: _choice(k, v, ("starttls", "tls", "none")),
+    "notify.email.user": lambda k, v: _text(k, v, 200, required=False),
+    "notify.email.password_secret": _secret_name,
+    "notify.email.from": _email_or_empty,
+}
+
+
+def validate_settings(changes: Mapping[str, object], current: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise ``changes`` (key → new value) against the rules above and against
+    each other (with ``current`` for keys not being changed). Raises ``SettingValueError``."""
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in DEFAULTS:
+            raise SettingValueError(key, "unknown_key")
+        validator = VALIDATORS.get(key)
+        out[key] = validator(key, value) if validator is not None else value
+    merged = {**current, **out}
+
+    def pair(low_key: str, high_key: str) -> None:
+        low, high = merged.get(low_key), merged.get(high_key)
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            raise SettingValueError(high_key if high_key in out else low_key, "order")
+
+    pair("alerts.urgent_fen", "alerts.warn_fen")
+    pair("billing.cut_threshold_fen", "billing.restore_threshold_fen")
+    return out
+
+
 class SettingsService:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -121,4 +298,29 @@ class SettingsService:
         actor.require(Perm.SETTINGS)
         with self.db.uow() as uow:
             write_setting(uow.session, actor, key, value)
+            uow.commit()
+
+    def update(self, actor: Actor, changes: Mapping[str, object]) -> dict[str, Any]:
+        """Validate and store several settings in one transaction (each change audited); values
+        equal to the stored ones are skipped. Returns every setting afterwards."""
+        actor.require(Perm.SETTINGS)
+        with self.db.uow() as uow:
+            s = uow.session
+            current = read_settings(s)
+            clean = validate_settings(changes, current)
+            for key, value in clean.items():
+                if current.get(key) != value:
+                    write_setting(s, actor, key, value)
+            uow.commit()
+            return {**current, **clean}
+
+    def store_secret(self, actor: Actor, name: str, value: str) -> None:
+        """Put a notification key into the OS keyring (SEC-4): the setting names the entry, the
+        value never reaches the database, a config file or the log. Audited without the value."""
+        from app.services.secrets import SecretStore
+
+        actor.require(Perm.SETTINGS)
+        SecretStore().set(name, value)
+        with self.db.uow() as uow:
+            audit.record(uow.session, actor, "settings.secret_set", "secret", name)
             uow.commit()

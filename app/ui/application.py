@@ -82,12 +82,15 @@ def run_desktop(
     then the main window. ``collector``: run the collector's jobs in this process (reads,
     settlement, cut/restore, notifications). ``auto_login`` (demo smoke runs and screenshots
     only) logs in without showing the dialog."""
-    from app.config import default_db_url
     from app.services import Services
     from app.ui.tasks import TaskRunner
 
     app = create_application(argv)
-    services = Services.for_url(db_url or default_db_url())
+    if db_url is None:
+        db_url = _configured_or_first_run()
+        if db_url is None:
+            return 0
+    services = Services.for_url(db_url)
     services.db.upgrade()
     tasks = TaskRunner()
     jobs = _start_collector(services) if collector else None
@@ -116,6 +119,62 @@ def run_desktop(
         services.db.dispose()
 
 
+def _ask_db_password(name: str) -> str | None:
+    """Fallback when the keyring cannot give the database password (SEC-4): ask, keep it in
+    memory for this run only."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from app.services.secrets import no_backend_message
+
+    text, ok = QInputDialog.getText(
+        None,
+        QCoreApplication.translate("Application", "Database password"),
+        QCoreApplication.translate(
+            "Application",
+            "The database password is not in the system keyring. Enter it for this session:",
+        )
+        + "\n\n"
+        + no_backend_message(name),
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok and text else None
+
+
+def _configured_or_first_run() -> str | None:
+    """The desk's database: ``$SHUIDIAN_DB_URL`` or the saved configuration (password from the
+    keyring); an existing default SQLite file (desks set up before the configuration file);
+    otherwise the first-run wizard (UX-4). ``None``: the user cancelled."""
+    import os
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.config import DB_URL_ENV, data_dir, default_db_url
+    from app.services.first_run import desk_db_url
+    from app.services.secrets import SecretError
+
+    env = os.environ.get(DB_URL_ENV)
+    if env:
+        return env
+    try:
+        url = desk_db_url(prompt=_ask_db_password)
+    except SecretError as exc:
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Application", "Database password"), str(exc)
+        )
+        return None
+    if url is not None:
+        return url
+    if Path(data_dir() / "shuidian.db").is_file():
+        return default_db_url()
+    from app.ui.wizards.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard()
+    if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+        return None
+    return wizard.full_db_url()
+
+
 class _DeskSession:
     """Login → main window → (switch operator → login → new main window) until exit."""
 
@@ -134,6 +193,9 @@ class _DeskSession:
             login_hint,
         )
         self.window: MainWindow | None = None
+        self.collector_running = collector_label == QCoreApplication.translate(
+            "Application", "Collector: running in this desk"
+        )
 
     def start(self, auto_login: tuple[str, str] | None = None) -> bool:
         from app.services.operators import OperatorService
@@ -150,20 +212,49 @@ class _DeskSession:
                 return False
             assert dialog.actor is not None and dialog.operator is not None
             actor, info = dialog.actor, dialog.operator
+        self.actor, self.info = actor, info
+        self.window = self._build_window()
+        self.window.show()
+        return True
+
+    def _build_window(self) -> MainWindow:
+        from app.ui.admin_messages import role_label
         from app.ui.main_window import MainWindow
 
-        self.window = MainWindow(
+        window = MainWindow(
             self.services,
-            actor,
+            self.actor,
             self.tasks,
             db_label=self.db_label,
             collector_label=self.collector_label,
-            operator_name=info.name,
-            role_name=info.role_name,
+            operator_name=self.info.name,
+            role_name=role_label(self.info.role_code, self.info.role_name),
         )
-        self.window.logout_requested.connect(self._on_logout_requested)
+        window.logout_requested.connect(self._on_logout_requested)
+        window.language_changed.connect(self._on_language_changed)
+        return window
+
+    def _on_language_changed(self, _code: str) -> None:
+        """Rebuild the main window in the new language (translations are read when widgets are
+        built), keeping the operator logged in and the settings page open."""
+        old = self.window
+        if old is None:
+            return
+        geometry = old.saveGeometry()
+        self.collector_label = self._retranslated_collector_label()
+        self.window = self._build_window()
+        self.window.restoreGeometry(geometry)
+        if "settings" in self.window.pages:
+            self.window.open_page("settings")
         self.window.show()
-        return True
+        old.hide()
+        old.close()
+        old.deleteLater()
+
+    def _retranslated_collector_label(self) -> str:
+        if self.collector_running:
+            return QCoreApplication.translate("Application", "Collector: running in this desk")
+        return QCoreApplication.translate("Application", "Collector: not in this desk")
 
     def _on_logout_requested(self) -> None:
         old = self.window

@@ -34,6 +34,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     w = MainWindow(services, ADMIN, tasks, db_label="test.db")
     qtbot.addWidget(w)
     w.show()
+    w.open_page("rooms")
     qtbot.waitUntil(lambda: w.rooms_page.model.rowCount() == 5, timeout=10_000)
     yield w
     tasks.shutdown()
@@ -75,6 +76,9 @@ def test_search_filters_as_you_type(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClicks(window.rooms_page.search_edit, "a-1-0")
     assert [r[0] for r in _visible_rows(window)] == ["A-1-01", "A-1-02", "A-1-03"]
     window.rooms_page.search_edit.clear()
+    qtbot.keyClicks(window.rooms_page.search_edit, "wxm")  # pinyin initials of 王小明便利店
+    assert [r[0] for r in _visible_rows(window)] == ["A-1-01"]
+    window.rooms_page.search_edit.clear()
     qtbot.keyClicks(window.rooms_page.search_edit, "1370000000")
     assert [r[0] for r in _visible_rows(window)] == ["B-1-01", "B-1-02"]
 
@@ -92,6 +96,7 @@ def test_english_is_available(window: MainWindow, qtbot: QtBot) -> None:
     try:
         w2 = MainWindow(window.ctx.services, ADMIN, tasks, db_label="x")
         qtbot.addWidget(w2)
+        w2.open_page("rooms")
         assert w2.windowTitle() == "Unified Water & Power Prepaid Billing Platform"
         qtbot.waitUntil(lambda: "accounts" in w2.rooms_page.summary_label.text(), timeout=10_000)
         assert w2.rooms_page.proxy.headerData(7, Qt.Orientation.Horizontal) == "Balance"

@@ -131,13 +131,24 @@ def test_account_cli_top_up_and_errors(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     assert run("demo-db", str(path), "--days", "1").returncode == 0
     url = f"sqlite:///{path}"
-    out = run("account", "top-up", "A-1-01/1", "120.50", "--key", "k-1", "--url", url)
+    # the demo database has operators: the CLI acts only as a logged-in one
+    anonymous = run("account", "top-up", "A-1-01/1", "120.50", "--url", url)
+    assert anonymous.returncode == 2 and "--operator" in anonymous.stderr
+    wrong = run(
+        "account", "top-up", "A-1-01/1", "120.50", "--operator", "cashier1", "--url", url,
+        env={"SHUIDIAN_PASSWORD": "nope"},
+    )  # fmt: skip
+    assert wrong.returncode == 2 and "login as 'cashier1' failed" in wrong.stderr
+    cashier = {"SHUIDIAN_OPERATOR": "cashier1", "SHUIDIAN_PASSWORD": "cashier123"}
+    out = run("account", "top-up", "A-1-01/1", "120.50", "--key", "k-1", "--url", url, env=cashier)
     assert out.returncode == 0, out.stderr
     assert "¥120.50" in out.stdout
-    again = run("account", "top-up", "A-1-01/1", "120.50", "--key", "k-1", "--url", url)
+    again = run(
+        "account", "top-up", "A-1-01/1", "120.50", "--key", "k-1", "--url", url, env=cashier
+    )
     assert "already booked" in again.stdout
-    frac = run("account", "top-up", "A-1-01/1", "1.005", "--url", url)
+    frac = run("account", "top-up", "A-1-01/1", "1.005", "--url", url, env=cashier)
     assert frac.returncode == 2 and "fractions of a fen" in frac.stderr
-    unknown = run("account", "top-up", "NOPE/1", "10", "--url", url)
+    unknown = run("account", "top-up", "NOPE/1", "10", "--url", url, env=cashier)
     assert unknown.returncode == 1 and "not found" in unknown.stderr
     assert run("ledger", "verify", "--url", url).returncode == 0

@@ -1,0 +1,1 @@
+"""Wizards: Qt skins over the Qt-free flows in app.domain."""
