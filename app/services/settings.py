@@ -238,6 +238,7 @@ VALIDATORS: dict[str, Validator] = {
     "billing.property_fee_linkage": _bool,
     "billing.property_fee": _property_fee,
     "control.cut_water": _bool,
+    "control.failed_cut_backoff_s": lambda k, v: _int(k, v, 0, 7 * 86_400),
     "collector.read_interval_s": lambda k, v: _int(k, v, 60, 86_400),
     "collector.time_sync_at": _time,
     "collector.max_clock_drift_s": lambda k, v: _int(k, v, 5, 86_400),
