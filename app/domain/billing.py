@@ -10,12 +10,13 @@ books nothing new (BILL-2, BILL-3). Nothing here touches a database, a clock or 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 from itertools import pairwise
 from types import MappingProxyType
+from typing import Protocol
 
 from app.domain.calendar import DEFAULT_TZ, local_date, require_utc
 from app.domain.errors_billing import MissingRegisterError, NegativeConsumptionError
@@ -36,6 +37,8 @@ from app.errors import ValidationError
 
 # Exact arithmetic: 12-digit registers × 4-decimal prices summed over a year stay far below this.
 _PRECISION = 60
+EXACT = Context(prec=_PRECISION)
+_ZERO = Decimal(0)
 UNSPLIT_COMPONENT = "other"  # statistics name for amounts of versions without components
 
 
@@ -249,6 +252,126 @@ def charge_to_date(
         components=components,
         last_reading_at=in_period[-1].end if in_period else None,
     )
+
+
+class _Read(Protocol):
+    @property
+    def meter_time(self) -> datetime: ...
+    @property
+    def values(self) -> Mapping[str, Decimal]: ...
+
+
+class _Seg(Protocol):
+    @property
+    def readings(self) -> Sequence[_Read]: ...
+    @property
+    def modulus(self) -> Decimal | None: ...
+
+
+def step_deltas(segments: Iterable[_Seg]) -> list[tuple[datetime, dict[str, Decimal]]]:
+    """``(end, deltas)`` of :func:`consumption_steps`, without the step objects."""
+    steps: list[tuple[datetime, dict[str, Decimal]]] = []
+    for seg in segments:
+        readings = seg.readings
+        times = [r.meter_time for r in readings]
+        if len(set(times)) == len(times) and times == sorted(times):
+            rows: Sequence[tuple[datetime, Mapping[str, Decimal]]] = [
+                (r.meter_time, r.values) for r in readings
+            ]
+        else:  # registers of one meter time in separate rows, or out of order
+            by_time: dict[datetime, dict[str, Decimal]] = {}
+            for r in readings:
+                by_time.setdefault(r.meter_time, {}).update(r.values)
+            rows = sorted(by_time.items())
+        if not rows:
+            continue
+        last = dict(rows[0][1])
+        modulus = seg.modulus
+        for meter_time, values in rows[1:]:
+            deltas: dict[str, Decimal] = {}
+            for register, value in values.items():
+                before = last.get(register)
+                last[register] = value
+                if before is None:
+                    continue
+                delta = value - before
+                if delta < 0:
+                    if modulus is None:
+                        raise NegativeConsumptionError(register, meter_time, before, value)
+                    delta += modulus
+                deltas[register] = delta
+            steps.append((meter_time, deltas))
+    steps.sort(key=lambda s: s[0])
+    return steps
+
+
+def price_step(
+    tariff: Tariff,
+    period: BillingPeriod,
+    step_end: datetime,
+    deltas: Mapping[str, Decimal],
+    position: Decimal,
+) -> tuple[Decimal, Decimal]:
+    """Exact energy (yuan) and "total" consumption of one step of ``period`` ending at
+    ``step_end``, ``position`` units already counted in the period (tiers). Call inside an exact
+    context (:data:`EXACT`)."""
+    versions = tariff.versions
+    if len(versions) == 1 and versions[0].effective_from < step_end:
+        version = versions[0]
+    else:
+        version = tariff.version_for_step(step_end)
+    if TOTAL in deltas:
+        total = deltas[TOTAL]
+    else:
+        total = sum((deltas.get(r, _ZERO) for r in TOU_REGISTERS), _ZERO)
+    prices = version.prices
+    if isinstance(prices, FlatPrice):
+        return total * prices.price, total
+    energy = _ZERO
+    if isinstance(prices, TouPrice):
+        present = [r for r in TOU_REGISTERS if r in deltas]
+        if not present and total > 0:
+            raise MissingRegisterError(step_end, TOU_REGISTERS)
+        for r in present:
+            energy += deltas[r] * prices.price_of(r)
+        return energy, total
+    month = period.first_day.month if tariff.period is TierPeriod.MONTHLY else None
+    for s in tier_slices(prices.tiers_for_month(month), position, total):
+        energy += s.quantity * s.price
+    return energy, total
+
+
+def price_steps(
+    tariff: Tariff, period: BillingPeriod, steps: Iterable[tuple[datetime, Mapping[str, Decimal]]]
+) -> tuple[Decimal, Decimal]:
+    """Exact energy and "total" consumption of the steps ``(end, deltas)`` (in time order) that
+    belong to ``period``. Call inside an exact context (:data:`EXACT`)."""
+    start, end = period.start, period.end
+    energy = position = _ZERO
+    for step_end, deltas in steps:
+        if start < step_end <= end:
+            e, total = price_step(tariff, period, step_end, deltas, position)
+            energy += e
+            position += total
+    return energy, position
+
+
+def charge_total(
+    tariff: Tariff,
+    segments: Iterable[_Seg],
+    period: BillingPeriod,
+    *,
+    include_fixed: bool = True,
+) -> tuple[int, Decimal]:
+    """``(total_fen, consumption["total"])`` of :func:`charge_to_date` for ``period``, without
+    statement lines or components: what settlement books. Equal to it to the fen (tested under
+    hypothesis); the same errors for the same readings."""
+    steps = step_deltas(segments)
+    with localcontext(EXACT):
+        energy, position = price_steps(tariff, period, steps)
+        energy_fen = round_half_up_fen(energy)
+    fixed = tariff.fixed_fen_for(period) if include_fixed else 0
+    return energy_fen + fixed, position
 
 
 def _component_split(

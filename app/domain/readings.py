@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
 
 from app.domain.calendar import require_utc
@@ -19,6 +19,22 @@ from app.domain.cut_policy import RelayState
 
 _NUMBER = re.compile(r"^\s*\d{1,15}(?:\.\d{1,8})?\s*$")
 _US_PER_HOUR = Decimal(3_600_000_000)
+MAX_INTEGER_DIGITS = 15  # as the string form: no register has more
+MAX_DECIMALS = 50  # a Decimal from a driver may carry more than 8, but not without end
+# The limit of plausible steps (rate × hours × factor) is a product and a quotient: rounded, in
+# this fixed context whatever the caller's; comparisons with it are exact.
+_LIMIT_CONTEXT = Context(prec=34, rounding=ROUND_HALF_EVEN)
+
+
+def _exact(op: str, a: Decimal, b: Decimal) -> Decimal:
+    """``a + b`` or ``a - b`` without rounding: the default context keeps 28 digits, and two
+    register values of up to 15 + 50 digits would lose their last ones (a step that is not
+    value − previous). The precision is sized to the operands, Inexact trapped as a guard."""
+    ea, eb = a.as_tuple().exponent, b.as_tuple().exponent
+    assert isinstance(ea, int) and isinstance(eb, int), "finite values only"
+    digits = max(a.adjusted(), b.adjusted()) - min(ea, eb)
+    ctx = Context(prec=max(28, digits + 3), traps=[Inexact, InvalidOperation])
+    return ctx.add(a, b) if op == "+" else ctx.subtract(a, b)
 
 
 class ReadingStatus(StrEnum):
@@ -87,8 +103,10 @@ class StepLimit:
     def max_step(self, elapsed: timedelta) -> Decimal:
         if self.fixed_max_step is not None:
             return self.fixed_max_step
-        hours = Decimal(elapsed // timedelta(microseconds=1)) / _US_PER_HOUR
-        return max(self.min_step, self.max_rate_per_h * hours * self.safety_factor)
+        ctx = _LIMIT_CONTEXT
+        hours = ctx.divide(Decimal(elapsed // timedelta(microseconds=1)), _US_PER_HOUR)
+        limit = ctx.multiply(ctx.multiply(self.max_rate_per_h, hours), self.safety_factor)
+        return max(self.min_step, limit)
 
 
 @dataclass(frozen=True)
@@ -125,15 +143,25 @@ def parse_reading_value(raw: object) -> Decimal | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, Decimal):
-        return raw if raw.is_finite() and raw >= 0 else None
-    if isinstance(raw, int):
-        return Decimal(raw) if raw >= 0 else None
-    if isinstance(raw, str) and _NUMBER.match(raw):
+        value = raw
+    elif isinstance(raw, int):
+        if not 0 <= raw < 10**MAX_INTEGER_DIGITS:
+            return None
+        value = Decimal(raw)
+    elif isinstance(raw, str) and _NUMBER.match(raw):
         try:
             return Decimal(raw.strip())
         except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
             return None
-    return None
+    else:
+        return None
+    if not value.is_finite() or value < 0:
+        return None
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if value and (value.adjusted() >= MAX_INTEGER_DIGITS or exponent < -MAX_DECIMALS):
+        return None  # no register holds it; exact arithmetic on it would not end
+    return value
 
 
 def classify_reading(
@@ -177,12 +205,16 @@ def classify_reading(
             detail=f"meter time {t.isoformat()} not after {prev_t.isoformat()}",
         )
     max_step = None if limit is None else limit.max_step(t - prev_t)
-    step = value - previous.value
+    if parse_reading_value(previous.value) is None:  # stored by an older version: no step
+        return ReadingCheck(
+            ReadingStatus.UNPARSABLE, None, None, detail=f"previous value {previous.value!r}"
+        )
+    step = _exact("-", value, previous.value)
     if step < 0:
         # a wrap needs a previous value the register can hold (else the "wrapped" step would
         # be negative: a misread or a different register format, not a rollover)
         if register is not None and previous.value <= register.max_value:
-            wrapped = step + register.modulus
+            wrapped = _exact("+", step, register.modulus)
             plausible_max = register.modulus / 100 if max_step is None else max_step
             if 0 <= wrapped <= plausible_max:
                 return ReadingCheck(
@@ -247,9 +279,9 @@ def check_tripped_point(
         return ControlCheck(ControlCheckStatus.NOT_APPLICABLE)
     consumption: Decimal | None = None
     if value_at_trip is not None and latest_value is not None:
-        consumption = latest_value - value_at_trip
+        consumption = _exact("-", latest_value, value_at_trip)
         if consumption < 0 and register is not None:
-            consumption += register.modulus
+            consumption = _exact("+", consumption, register.modulus)
         if consumption > tolerance:
             return ControlCheck(ControlCheckStatus.CONSUMPTION_WHILE_TRIPPED, consumption)
     if relay_state is RelayState.CLOSED:

@@ -193,6 +193,7 @@ class EvaluateReport:
     alerts: int = 0
     commands: tuple[int, ...] = ()
     cancelled: int = 0  # pending policy commands the new decision overtook
+    backed_off: int = 0  # cuts not queued: the point's last automatic cut failed recently
 
 
 def _days(value: object) -> Decimal | None:
@@ -294,7 +295,8 @@ def evaluate_accounts(
     ):  # few rows: only commands not yet carried out
         if cmd_point in acc_of_point:
             pending[acc_of_point[cmd_point]].append((cmd_id, cmd_point, cmd_kind))
-    trips = closes = alerts = cancelled = 0
+    backoff = _failed_cut_backoff(session, settings, set(acc_of_point), now)
+    trips = closes = alerts = cancelled = backed_off = 0
     commands: list[int] = []
     for a in accounts:
         snapshot = AccountSnapshot(
@@ -317,6 +319,9 @@ def evaluate_accounts(
         decision = decide(snapshot, points.get(a.id, ()), policy, now, alerts_sent=sent[a.id])
         cancelled += _cancel_overtaken(session, decision, pending.get(a.id, ()), now)
         for pid in decision.trip_point_ids:
+            if pid in backoff:
+                backed_off += 1
+                continue
             cid = enqueue_command(
                 session,
                 kind=cut_kind(point_utility[pid]),
@@ -364,7 +369,51 @@ def evaluate_accounts(
                 now=now,
             ):
                 alerts += 1
-    return EvaluateReport(len(accounts), trips, closes, alerts, tuple(commands), cancelled)
+    return EvaluateReport(
+        len(accounts), trips, closes, alerts, tuple(commands), cancelled, backed_off
+    )
+
+
+def _failed_cut_backoff(
+    session: Session, settings: dict[str, Any], point_ids: set[int], now: datetime
+) -> set[int]:
+    """Points whose latest automatic (arrears) cut command failed less than
+    ``control.failed_cut_backoff_s`` ago: a relay that acknowledges but does not switch would
+    otherwise get a new, equally failing command — and the same alarm — every control cycle.
+    The control-failure alarm is already up for a person to act on; the policy tries again
+    after the back-off, or at once after a later cut of the point succeeded."""
+    try:
+        seconds = int(settings.get("control.failed_cut_backoff_s") or 0)
+    except (TypeError, ValueError):
+        seconds = 0
+    if seconds <= 0 or not point_ids:
+        return set()
+    since = now - timedelta(seconds=seconds)
+    failed: dict[int, int] = {}
+    for cmd_id, pid in session.execute(
+        select(Command.id, Command.point_id).where(
+            Command.state == "failed",
+            Command.rule == TripCause.ARREARS,
+            Command.kind.in_(CUT_KINDS),
+            Command.finished_at >= since,
+        )
+    ):  # few rows: failures of the back-off window
+        if pid in point_ids:
+            failed[pid] = max(failed.get(pid, 0), int(cmd_id))
+    if not failed:
+        return set()
+    latest = dict(
+        session.execute(
+            select(Command.point_id, func.max(Command.id))
+            .where(
+                Command.point_id.in_(sorted(failed)),
+                Command.rule == TripCause.ARREARS,
+                Command.kind.in_(CUT_KINDS),
+            )
+            .group_by(Command.point_id)
+        ).all()
+    )
+    return {pid for pid, cmd_id in failed.items() if latest.get(pid) == cmd_id}
 
 
 # a point decision with one of these reasons means "do not cut this point now"

@@ -6,6 +6,8 @@ entry and updates the pocket in the caller's transaction. Entries are never upda
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -25,6 +27,7 @@ from app.services.rawsql import (
     RawTransaction,
     db_scaled,
     db_time,
+    driver_time,
     is_sqlite,
 )
 
@@ -375,6 +378,124 @@ def append_entry(
     )
     assert row is not None
     return Posted(int(row[0]), cash, subsidy, created_at)
+
+
+_ENTRY_COLS = (
+    "INSERT INTO ledger_entries (account_id, kind, category, pocket, amount_fen, "
+    "balance_after_fen, pocket_after_fen, operator_id, channel, reference, point_id, quantity, "
+    "created_at) VALUES (:account_id, :kind, :category, :pocket, :amount_fen, "
+    ":balance_after_fen, :pocket_after_fen, :operator_id, :channel, :reference, :point_id, "
+    ":quantity, :created_at)"
+)
+_APPEND_MANY = RawStatement(_ENTRY_COLS)
+_MOVE_BOTH = RawStatement(
+    "UPDATE accounts SET cash_fen = cash_fen + :cash, subsidy_fen = subsidy_fen + :subsidy, "
+    "version = version + :entries WHERE id = :aid"
+)
+_BALANCES = {
+    True: RawStatement(
+        "SELECT id, cash_fen, subsidy_fen FROM accounts "
+        "WHERE id IN (SELECT value FROM json_each(:ids))"
+    ),
+    False: RawStatement(
+        "SELECT id, cash_fen, subsidy_fen FROM accounts WHERE id = ANY(CAST(:ids AS BIGINT[])) "
+        "ORDER BY id FOR UPDATE"
+    ),
+}
+
+
+class Batch:
+    """Many postings in one transaction, written together: the system's own bookings of a run
+    (settlement of a read cycle). The same entries and balances as one :func:`post` per entry —
+    running ``balance_after``/``pocket_after`` per account in posting order, ``version`` moved
+    once per entry — but the entries go in with one ``executemany`` and each account gets one
+    UPDATE of both pockets.
+
+    :meth:`lock` first (PostgreSQL: ``FOR UPDATE`` in id order, the order every writer uses;
+    SQLite: the transaction holds the write lock already), then :meth:`post`, then :meth:`flush`.
+    """
+
+    def __init__(
+        self, conn: Conn, *, at: datetime, channel: str | None, operator_id: int | None = None
+    ) -> None:
+        self.conn = conn
+        self.sqlite = is_sqlite(conn)
+        self.created_at = driver_time(conn, at)
+        self.channel = channel
+        self.operator_id = operator_id
+        self._balances: dict[int, list[int]] = {}  # id -> [cash, subsidy] as posted so far
+        self._moves: dict[int, list[int]] = {}  # id -> [cash, subsidy, entries]
+        self._rows: list[tuple[Any, ...]] = []
+
+    def lock(self, account_ids: Iterable[int]) -> None:
+        ids = sorted(set(account_ids) - set(self._balances))
+        for i in range(0, len(ids), 10_000):
+            chunk = ids[i : i + 10_000]
+            param = json.dumps(chunk) if self.sqlite else chunk
+            for acc_id, cash, subsidy in _BALANCES[self.sqlite].all(self.conn, {"ids": param}):
+                self._balances[acc_id] = [int(cash), int(subsidy)]
+        missing = [a for a in ids if a not in self._balances]
+        if missing:
+            raise AccountNotFoundError(str(missing[0]))
+
+    def cash_fen(self, account_id: int) -> int:
+        return self._balances[account_id][0]
+
+    def subsidy_fen(self, account_id: int) -> int:
+        return self._balances[account_id][1]
+
+    def post(
+        self,
+        account_id: int,
+        *,
+        kind: str,
+        category: str,
+        pocket: str,
+        amount_fen: int,
+        reference: str | None = None,
+        point_id: int | None = None,
+        quantity: Decimal | None = None,
+    ) -> None:
+        balance = self._balances[account_id]  # KeyError: not locked
+        move = self._moves.get(account_id)
+        if move is None:
+            move = self._moves[account_id] = [0, 0, 0]
+        if pocket == Pocket.CASH:
+            slot = 0
+        elif pocket == Pocket.SUBSIDY:
+            slot = 1
+        else:
+            raise ValueError(f"unknown pocket {pocket!r}")
+        balance[slot] += amount_fen
+        move[slot] += amount_fen
+        move[2] += 1
+        self._rows.append(
+            (
+                account_id,
+                str(kind),
+                str(category),
+                str(pocket),
+                amount_fen,
+                balance[0] + balance[1],
+                balance[slot],
+                self.operator_id,
+                self.channel,
+                reference,
+                point_id,
+                db_scaled(quantity),
+                self.created_at,
+            )
+        )
+
+    def flush(self) -> int:
+        """Write what was posted; returns the number of entries."""
+        rows, self._rows = self._rows, []
+        moves, self._moves = self._moves, {}
+        _APPEND_MANY.many(self.conn, rows)
+        _MOVE_BOTH.many(
+            self.conn, [(c, s, n, acc_id) for acc_id, (c, s, n) in sorted(moves.items())]
+        )
+        return len(rows)
 
 
 def draw_receipt_number(session: Conn, year: int, *, for_update: bool) -> int:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from typing import Any
 
 from sqlalchemy import Engine
@@ -116,6 +116,7 @@ class RawStatement:
         self.names = tuple(_PARAM.findall(sql))
         self.qmark = _PARAM.sub("?", sql)
         self.pyformat = _PARAM.sub(lambda m: f"%({m.group(1)})s", sql)
+        self.positional = _PARAM.sub("%s", sql)
 
     def execute(self, session: Session | RawTransaction, params: Mapping[str, Any]) -> Any:
         return self._execute(session.info.get(_LINK_KEY) or _link(session), params)
@@ -163,6 +164,21 @@ class RawStatement:
         """Execute for its effect."""
         self._execute(session.info.get(_LINK_KEY) or _link(session), params).close()
 
+    def many(self, session: Session | RawTransaction, rows: Sequence[Sequence[Any]]) -> None:
+        """``executemany`` for its effect: one row of values per execution, in the order of
+        :attr:`names`, already in driver form (:func:`driver_time` for times)."""
+        if not rows:
+            return
+        driver_conn, dialect, is_sqlite = session.info.get(_LINK_KEY) or _link(session)
+        cursor = driver_conn.cursor()
+        sql = self.qmark if is_sqlite else self.positional
+        try:
+            cursor.executemany(sql, rows)
+        except dialect.loaded_dbapi.Error as exc:
+            raise wrap_driver_error(sql, {}, exc, dialect) from exc
+        finally:
+            cursor.close()
+
 
 def _sqlite_value(value: Any) -> Any:
     """Datetimes as SQLAlchemy's SQLite dialect stores them (``YYYY-MM-DD HH:MM:SS.ffffff``):
@@ -180,11 +196,23 @@ def db_time(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
+def driver_time(session: Session | RawTransaction, value: datetime) -> Any:
+    """An aware time in the form the driver takes for a ``UtcDateTime`` column (what
+    :meth:`RawStatement.many` needs): SQLAlchemy's text on SQLite, naive UTC on PostgreSQL."""
+    naive = value.astimezone(UTC).replace(tzinfo=None)
+    if _link(session)[2]:  # == _sqlite_value(naive) for years 1000..9999, faster
+        return naive.isoformat(" ", "microseconds")
+    return naive
+
+
+_EXACT = Context(prec=60, traps=[Inexact])  # scaleb: a change of exponent, never rounded
+
+
 def db_scaled(value: Decimal | None, scale: int = 4) -> int | None:
     """Decimal → scaled integer, as ``ScaledDecimal`` stores it."""
     if value is None:
         return None
-    scaled = value * (Decimal(10) ** scale)
+    scaled = value.scaleb(scale, _EXACT) if scale == 4 else value * (Decimal(10) ** scale)
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value} has more than {scale} decimals")
     return int(scaled)

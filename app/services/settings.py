@@ -37,6 +37,9 @@ DEFAULTS: dict[str, object] = {
     },
     "control.cut_water": False,
     "control.protected_windows": {},
+    # A point whose last automatic cut failed (a stuck relay: the control-failure alarm is up)
+    # gets no new automatic cut for this long; 0 retries every control cycle.
+    "control.failed_cut_backoff_s": 6 * 3600,
     "alerts.warn_fen": 5000,
     "alerts.urgent_fen": 1000,
     "alerts.warn_days": None,
@@ -249,6 +252,7 @@ VALIDATORS: dict[str, Validator] = {
     "billing.property_fee_linkage": _bool,
     "billing.property_fee": _property_fee,
     "control.cut_water": _bool,
+    "control.failed_cut_backoff_s": lambda k, v: _int(k, v, 0, 7 * 86_400),
     "collector.read_interval_s": lambda k, v: _int(k, v, 60, 86_400),
     "collector.time_sync_at": _time,
     "collector.max_clock_drift_s": lambda k, v: _int(k, v, 5, 86_400),

@@ -366,6 +366,47 @@ def test_a_trip_acknowledged_but_not_carried_out_fails_with_an_alarm(site: Site)
     assert "关断控制失效" in alarm.message and "闭合" in alarm.message
 
 
+def test_a_stuck_relay_is_not_sent_a_new_trip_every_cycle(site: Site) -> None:
+    """After a failed automatic trip (alarm up) the policy backs off for
+    ``control.failed_cut_backoff_s`` instead of queueing an equally failing trip each cycle."""
+    services, m = site.services, site.m
+    point, other = m.elec["A-1-01"], m.elec["A-1-02"]
+    assert services.settings.get("control.failed_cut_backoff_s") == 6 * 3600
+    owe(services, "A-1-01", 20_000)
+    site.meters.stuck.add(point)
+    evaluate(services, TUESDAY_10)
+    assert set(site.run(TUESDAY_10).values()) == {"failed"}
+    owe(services, "A-1-02", 20_000)  # another account runs out meanwhile: cut as usual
+    for minutes in (15, 30, 45, 6 * 60 - 1):  # control cycles within the back-off
+        at = TUESDAY_10 + timedelta(minutes=minutes)
+        report = evaluate(services, at)
+        assert report.backed_off == 1
+        site.run(at)
+    assert commands(services, point) == [("trip", "failed", "arrears")]
+    assert commands(services, other) == [("trip", "confirmed", "arrears")]
+    assert len(alarms(services, "control_failure")) == 1
+    # after the back-off the policy tries again; the relay has been repaired meanwhile
+    site.meters.stuck.discard(point)
+    later = TUESDAY_10 + timedelta(hours=6, minutes=1)
+    report = evaluate(services, later)
+    assert report.backed_off == 0 and trips_of(report.commands, services) == [("trip", point)]
+    assert set(site.run(later).values()) == {"confirmed"}
+    assert point_state(services, point) == ("open", "arrears")
+
+
+def test_without_back_off_a_failed_trip_is_retried_every_cycle(site: Site) -> None:
+    services, m = site.services, site.m
+    point = m.elec["A-1-01"]
+    services.settings.set(ADMIN, "control.failed_cut_backoff_s", 0)
+    owe(services, "A-1-01", 20_000)
+    site.meters.stuck.add(point)
+    for minutes in (0, 15, 30):
+        at = TUESDAY_10 + timedelta(minutes=minutes)
+        assert evaluate(services, at).backed_off == 0
+        site.run(at)
+    assert commands(services, point) == [("trip", "failed", "arrears")] * 3
+
+
 # --- stale commands after a crash (CTL-4) -------------------------------------------------------
 
 

@@ -141,9 +141,12 @@ def test_stuck_relay_fails_the_trip_with_a_control_failure_alarm(rig: Rig) -> No
     )
     assert rig.meter(a).relay_closed  # still supplying
 
-    # repaired: the next cycle trips it, confirms it and clears the alarm
+    # no new trip every cycle while the relay is stuck (control.failed_cut_backoff_s, 6 h)
+    assert rig.collector.control_cycle(rig.now()).claimed == 0
+    assert commands(services, a) == [("trip", "failed", "arrears")]
+    # repaired: the first cycle after the back-off trips it, confirms it and clears the alarm
     rig.meter(a).faults.stuck_relay = False
-    assert rig.collector.control_cycle(rig.now()).confirmed == 1
+    assert rig.collector.control_cycle(rig.now() + timedelta(hours=6, minutes=1)).confirmed == 1
     assert point_state(services, a) == ("open", "arrears")
     assert [x.state for x in alarms(services, "control_failure")] == ["cleared"]
 

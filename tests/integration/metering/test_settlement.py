@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, func, insert, select, update
 
-from app.models import Account, Alarm, LedgerEntry, Reading, SettlementState, TariffVersion
-from app.services import Services
+from app.domain.billing import charge_to_date
+from app.domain.settle_basis import extend, start_basis
+from app.models import (
+    Account,
+    Alarm,
+    LedgerEntry,
+    MeasurementPoint,
+    Reading,
+    SettlementState,
+    TariffVersion,
+)
+from app.services import Services, settlement
 from app.services.ledger_check import verify_ledger
 from app.services.readings import RawRead, ReadingService
-from app.services.settlement import SettlementService
+from app.services.settlement import SettlementService, _readings_after, load_tariffs
 from tests.fixtures.metering import Metering, add_metering
 from tests.fixtures.site import ADMIN, build_small_site
 
@@ -268,3 +279,90 @@ def test_one_batch_across_a_month_end_charges_both_months(
         ("2026-07", 680),
         ("2026-08", 340),
     ]
+
+
+@pytest.mark.parametrize("memo", ["kept", "lost every cycle"])
+def test_routine_path_books_what_a_rebuild_computes(
+    site: tuple[Services, Metering], memo: str
+) -> None:
+    """Read cycles settled on the routine path (the stored basis, extended by the new read) —
+    with the process's memo of bases kept, or lost as after a restart — charge exactly what a
+    rebuild from every stored reading computes, across a month end, subsidy first."""
+    services, m = site
+    flat, tiered, tou = m.elec["A-1-01"], m.elec["A-1-02"], m.elec["A-1-03"]
+    water = m.water["B-1-01"]
+    rng = random.Random(20261124)
+    values = {p: {"total": Decimal("1000.00")} for p in (flat, tiered, water)}
+    values[tou] = {r: Decimal("100.00") for r in ("t1", "t2", "t3", "t4")}
+    values[tou]["total"] = Decimal("400.00")
+    acc = services.accounts.search(ADMIN, "A-1-01")[0].account_no
+    with services.db.uow() as uow:  # a subsidy to draw first
+        acc_id = uow.session.scalar(select(Account.id).where(Account.account_no == acc))
+        uow.session.execute(update(Account).where(Account.id == acc_id).values(subsidy_fen=2345))
+        uow.session.execute(
+            insert(LedgerEntry).values(
+                account_id=acc_id,
+                kind="subsidy_grant",
+                category="subsidy",
+                pocket="subsidy",
+                amount_fen=2345,
+                balance_after_fen=2345,
+                pocket_after_fen=2345,
+                created_at=datetime(2026, 6, 1, tzinfo=UTC),
+            )
+        )
+        uow.commit()
+    start = datetime(2026, 7, 29, 1, 7, 13, tzinfo=UTC)
+    routine = 0
+    for cycle in range(16):  # every 9 hours: into August (local) half-way
+        at = start + timedelta(hours=9 * cycle)
+        reads = []
+        for p, regs in values.items():
+            if cycle:
+                for r in regs:
+                    if r != "total":
+                        regs[r] += Decimal(rng.randrange(0, 300)) / 100
+                if p == tou:
+                    regs["total"] = sum((v for r, v in regs.items() if r != "total"), Decimal(0))
+                else:
+                    regs["total"] += Decimal(rng.randrange(0, 900 if p != water else 90)) / 100
+            reads.append(RawRead(p, m.meters[p], at, {r: str(v) for r, v in regs.items()}))
+        if memo != "kept":
+            settlement._BASES.clear()
+        outcomes, report = SettlementService(services.db).record(reads, now=at)
+        assert {o.status for o in outcomes} == {"first" if cycle == 0 else "ok"}
+        assert not report.errors and report.skipped == 0
+        routine += report.points - report.rebuilt
+    assert routine >= 4 * 14  # nearly every cycle went the routine way
+    before = {p: charged(services, p) for p in values}
+    assert all(before.values())
+    # the expected bills, from every stored reading (July closed, August to date)
+    with services.db.uow() as uow:
+        tariffs = load_tariffs(uow.session)
+        tariff_of = dict(
+            uow.session.execute(select(MeasurementPoint.id, MeasurementPoint.tariff_id)).all()
+        )
+        for p in values:
+            reads_of_p = _readings_after(uow.session, p, None)
+            tariff = tariffs[tariff_of[p]][0]
+            expected = 0
+            for period in {tariff.period_containing(r.meter_time) for r in reads_of_p[1:]}:
+                basis = start_basis(period, period.start, None)
+                for r in reads_of_p:
+                    if r.meter_time <= period.start:
+                        basis = start_basis(period, period.start, r)
+                    elif r.meter_time <= period.end:
+                        basis = extend(basis, tariff, r)
+                expected += charge_to_date(tariff, basis.to_segments(), period).total_fen
+            assert before[p] == expected, p
+    # and a rebuild from scratch finds nothing to book
+    with services.db.uow() as uow:
+        uow.session.execute(delete(SettlementState))
+        uow.commit()
+    settlement._BASES.clear()
+    report = SettlementService(services.db).settle_pending()
+    assert report.booked_fen == 0 and report.rebuilt == len(values)
+    assert {p: charged(services, p) for p in values} == before
+    summary = services.accounts.summary(ADMIN, acc)
+    assert summary.subsidy_fen == 0 and summary.cash_fen == 2345 - before[flat]
+    assert verify_ledger(services.db).ok

@@ -5,16 +5,20 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from app.domain.enums import Category, EntryKind, Pocket
-from app.errors import InsufficientBalanceError, ReversalError
+from app.errors import AccountNotFoundError, InsufficientBalanceError, ReversalError
+from app.models import Account, LedgerEntry
 from app.services import Services
-from app.services.ledger import lock_account, post
+from app.services.ledger import Batch, lock_account, post
 from app.services.ledger_check import verify_ledger
 from app.services.unit_of_work import Database
 from tests.fixtures.site import ADMIN, build_small_site
@@ -169,3 +173,55 @@ def test_eight_threads_fifty_top_ups_each_on_postgres(pg_schema_url: str) -> Non
     assert report.ok, report.problems
     assert report.receipts_checked == n_threads * per_thread
     db.dispose()
+
+
+def test_a_batch_books_as_one_post_per_entry(services: Services) -> None:
+    """ledger.Batch: running balances per account in posting order, one version step per entry,
+    the accounts' pockets moved by their sums — the same rows as one ``post`` per entry."""
+    build_small_site(services)
+    a = services.accounts.search(ADMIN, "A-1-01")[0].account_no
+    b = services.accounts.search(ADMIN, "A-1-02")[0].account_no
+    services.cashier.top_up(ADMIN, a, 10_000, "cash", "batch-a")
+    with services.db.uow() as uow:
+        s = uow.session
+        ids = {no: lock_account(s, account_no=no, for_update=False).id for no in (a, b)}
+        versions = {i: v for i, v in s.execute(select(Account.id, Account.version))}
+        batch = Batch(s, at=datetime(2026, 7, 1, tzinfo=UTC), channel="system")
+        batch.lock([ids[b], ids[a]])
+        assert (batch.cash_fen(ids[a]), batch.subsidy_fen(ids[a])) == (10_000, 0)
+        kw = {"kind": EntryKind.ELECTRICITY_CHARGE, "category": Category.ELECTRICITY}
+        batch.post(ids[a], pocket=Pocket.SUBSIDY, amount_fen=500, **kw)
+        batch.post(ids[a], pocket=Pocket.CASH, amount_fen=-1_200, quantity=Decimal("1.5"), **kw)
+        batch.post(
+            ids[b], pocket=Pocket.CASH, amount_fen=-300, reference="r-b", point_id=None, **kw
+        )
+        batch.post(ids[a], pocket=Pocket.SUBSIDY, amount_fen=-200, **kw)
+        assert batch.flush() == 4
+        uow.commit()
+    with services.db.uow() as uow:
+        s = uow.session
+        rows = s.execute(
+            select(
+                LedgerEntry.account_id,
+                LedgerEntry.pocket,
+                LedgerEntry.amount_fen,
+                LedgerEntry.balance_after_fen,
+                LedgerEntry.pocket_after_fen,
+                LedgerEntry.quantity,
+                LedgerEntry.channel,
+            )
+            .where(LedgerEntry.created_at == datetime(2026, 7, 1, tzinfo=UTC))
+            .order_by(LedgerEntry.id)
+        ).all()
+        assert [tuple(r) for r in rows] == [
+            (ids[a], "subsidy", 500, 10_500, 500, None, "system"),
+            (ids[a], "cash", -1_200, 9_300, 8_800, Decimal("1.5"), "system"),
+            (ids[b], "cash", -300, -300, -300, None, "system"),  # in posting order
+            (ids[a], "subsidy", -200, 9_100, 300, None, "system"),
+        ]
+        after = {i: v for i, v in s.execute(select(Account.id, Account.version))}
+        assert after[ids[a]] == versions[ids[a]] + 3 and after[ids[b]] == versions[ids[b]] + 1
+    assert services.accounts.summary(ADMIN, a).balance_fen == 9_100
+    assert verify_ledger(services.db).ok
+    with services.db.uow() as uow, pytest.raises(AccountNotFoundError):
+        Batch(uow.session, at=datetime(2026, 7, 1, tzinfo=UTC), channel=None).lock([999_999])

@@ -57,6 +57,7 @@ def test_valid_changes_are_stored_and_audited(services: Services) -> None:
             "bad_property_fee",
         ),
         ({"no.such.key": 1}, "no.such.key", "unknown_key"),
+        ({"control.failed_cut_backoff_s": -1}, "control.failed_cut_backoff_s", "out_of_range"),
     ],
 )
 def test_invalid_values_are_refused(

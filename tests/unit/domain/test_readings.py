@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -222,7 +223,69 @@ def test_random_readings_never_crash_the_classifier(
         if check.max_step is not None:
             assert check.consumption <= check.max_step
     if check.status is ReadingStatus.OK and prior is not None:
-        assert check.value == prior.value + check.consumption  # type: ignore[operator]
+        assert check.value is not None and check.consumption is not None
+        assert Fraction(check.value) == Fraction(prior.value) + Fraction(check.consumption)
+
+
+def _decimal(digits: int, exponent: int) -> Decimal:
+    return Decimal(f"{digits}E{exponent}")  # exact: the constructor does not round
+
+
+# register values with up to 29 significant digits (15 integer digits, the rest decimals), as a
+# driver may hand them over: every step is exactly value − previous, every wrap exactly
+# value − previous + modulus, in whatever decimal context the caller runs
+extreme = st.builds(_decimal, st.integers(0, 10**29 - 1), st.integers(-29, -14))
+
+
+@given(extreme, extreme, st.integers(1, 10**6), st.sampled_from([None, 6, 12]), st.booleans())
+def test_extreme_register_values_are_classified_exactly(
+    value: Decimal, previous: Decimal, seconds: int, digits: int | None, limited: bool
+) -> None:
+    register = None if digits is None else RegisterFormat(digits, 6)
+    limit = StepLimit(D("7.3"), D("1.5")) if limited else None
+    check = classify_reading(
+        value,
+        meter_time=T0 + timedelta(seconds=seconds),
+        previous=PreviousReading(previous, T0),
+        register=register,
+        limit=limit,
+    )
+    exact_step = Fraction(value) - Fraction(previous)
+    if register is not None and Fraction(value) > Fraction(register.max_value):
+        assert check.status is ReadingStatus.UNPARSABLE
+    elif check.status is ReadingStatus.OK:
+        assert check.consumption is not None and Fraction(check.consumption) == exact_step
+        assert check.max_step is None or check.consumption <= check.max_step
+    elif check.status is ReadingStatus.ROLLOVER:
+        assert register is not None and check.consumption is not None
+        assert Fraction(check.consumption) == exact_step + Fraction(register.modulus)
+    elif check.status is ReadingStatus.SPIKE:
+        assert check.max_step is not None and exact_step > Fraction(check.max_step)
+    else:
+        assert check.status is ReadingStatus.NEGATIVE_STEP and exact_step < 0
+
+
+def test_a_step_in_the_29th_digit_is_not_rounded_away() -> None:
+    previous = D("123456789012345.00000000000001")  # 29 digits
+    value = D("123456789012345.00000000000002")
+    check = classify_reading(
+        value, meter_time=T0 + timedelta(hours=1), previous=prev(str(previous))
+    )
+    assert check.status is ReadingStatus.OK and check.consumption == D("1E-14")
+    trip = check_tripped_point(
+        supposed_tripped=True,
+        relay_state=RelayState.OPEN,
+        value_at_trip=previous,
+        latest_value=value,
+        tolerance=D(0),
+    )
+    assert trip.consumption == D("1E-14") and trip.is_failure
+    assert (
+        classify_reading(D("1E+15"), meter_time=T0, previous=None).status
+        is ReadingStatus.UNPARSABLE
+    )  # 16 integer digits: no register holds that
+    assert parse_reading_value(10**15) is None and parse_reading_value(10**15 - 1) == 10**15 - 1
+    assert parse_reading_value(D("1E-51")) is None and parse_reading_value(D("0E-60")) == 0
 
 
 # --- control failure (CTL-4) ----------------------------------------------------------------------
