@@ -645,7 +645,8 @@ class BackupService:
         """Remove temporary files left by a backup that was killed half-way (old ones only: a
         backup running in another process right now keeps its own)."""
         now = time.time()
-        for p in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        # the partial file and what SQLite keeps beside it (-journal, -wal, -shm)
+        for p in folder.glob(f".*{PARTIAL_SUFFIX}*"):
             with contextlib.suppress(OSError):
                 if now - p.stat().st_mtime > _STALE_PARTIAL_S:
                     p.unlink()
