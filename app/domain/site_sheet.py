@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.domain.calendar import site_zone
+from app.domain.meter_address import BAUDS, BCD_DIGITS, AddressError, normalize_address
 from app.domain.money import parse_yuan, yuan_to_fen
 from app.errors import ShuidianError
 
@@ -73,7 +74,6 @@ METER_KINDS = {
     "heat": "热量表",
 }
 PROTOCOLS = ("dlt645-2007", "dlt645-1997", "cjt188", "modbus")
-BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 REGISTERS = ("total", "t1", "t2", "t3", "t4")
 WATER_KINDS = ("water", "hot_water")
 
@@ -433,18 +433,13 @@ def to_local(moment: datetime) -> datetime:
 
 def check_meter_address(protocol: str, address: str) -> str:
     """The address as stored (nameplate order), or a problem ``bad_address``."""
-    a = address.strip()
-    if protocol in ("dlt645-2007", "dlt645-1997"):
-        if len(a) != 12 or not a.isdigit():
-            raise _Bad("bad_address", value=a, digits=12)
-        return a
-    if protocol == "cjt188":
-        if len(a) != 14 or not a.isdigit():
-            raise _Bad("bad_address", value=a, digits=14)
-        return a
-    if not a.isdigit() or not 1 <= int(a) <= 247:
-        raise _Bad("bad_modbus_address", value=a)
-    return str(int(a))
+    try:
+        # a protocol the sheet does not know was reported on its own cell: read it as Modbus
+        return normalize_address(protocol if protocol in BCD_DIGITS else "modbus", address)
+    except AddressError as exc:
+        if exc.problem == "bcd":
+            raise _Bad("bad_address", value=exc.value, digits=exc.digits) from exc
+        raise _Bad("bad_modbus_address", value=exc.value) from exc
 
 
 def utility_of(kind: str) -> str:

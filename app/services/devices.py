@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.domain.meter_address import BAUDS, AddressError, normalize_address
 from app.domain.permissions import Perm
 from app.errors import DeviceConfigError, NotFoundError
 from app.models.gateway import Bus, Gateway
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 TRANSPORTS = ("tcp", "dtu", "serial")
 PROTOCOLS = ("dlt645-2007", "dlt645-1997", "cjt188", "modbus")
 METER_KINDS = ("single_phase", "three_phase", "multi_circuit", "water", "hot_water", "gas", "heat")
-BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 PARITIES = ("E", "N", "O")
 DEFAULT_PROFILES = {
     "dlt645-2007": "dlt645-2007-single-phase",
@@ -182,20 +182,16 @@ class GatewayTestResult:
 
 def check_address(protocol: str, address: str) -> str:
     """The meter address as stored (nameplate order), or DeviceConfigError."""
-    a = address.strip()
-    if protocol in ("dlt645-2007", "dlt645-1997"):
-        if len(a) != 12 or not a.isdigit():
-            raise DeviceConfigError("address", "address_bcd", digits=12, value=a)
-        return a
-    if protocol == "cjt188":
-        if len(a) != 14 or not a.isdigit():
-            raise DeviceConfigError("address", "address_bcd", digits=14, value=a)
-        return a
-    if protocol == "modbus":
-        if not a.isdigit() or not 1 <= int(a) <= 247:
-            raise DeviceConfigError("address", "address_modbus", value=a)
-        return str(int(a))
-    raise DeviceConfigError("protocol", "protocol", value=protocol)
+    try:
+        return normalize_address(protocol, address)
+    except AddressError as exc:
+        if exc.problem == "bcd":
+            raise DeviceConfigError(
+                "address", "address_bcd", digits=exc.digits, value=exc.value
+            ) from exc
+        if exc.problem == "modbus":
+            raise DeviceConfigError("address", "address_modbus", value=exc.value) from exc
+        raise DeviceConfigError("protocol", "protocol", value=protocol) from exc
 
 
 def check_gateway(data: GatewayInput) -> None:

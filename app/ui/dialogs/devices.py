@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.meter_address import BAUDS
 from app.services.devices import (
-    BAUDS,
     BusInput,
     BusRow,
     GatewayInput,
